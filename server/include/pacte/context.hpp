@@ -1,0 +1,53 @@
+// The engine-side context given to every handler: SQL in the current transaction,
+// events, time, membership. Engine thread only.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "pacte/operation.hpp"
+
+namespace pacte {
+
+struct Member {
+  std::int64_t person;
+  Role role;
+};
+
+class Context {
+ public:
+  virtual ~Context() = default;
+
+  /// A cached prepared statement on the write connection, inside the current transaction
+  /// (and the request's savepoint). Reset, with bindings cleared.
+  virtual Statement& sql(std::string_view query) = 0;
+  /// Runs one or more statements with no parameters.
+  virtual void exec(std::string_view query) = 0;
+  virtual std::int64_t last_insert_id() = 0;
+  virtual int changes() = 0;
+
+  /// Appends an event to a workspace's log (gapless sequence) in this transaction; it is
+  /// broadcast to the workspace's members after the commit. Returns its sequence.
+  /// `subject` ties the event to an object (e.g. "message:12") so it can be redacted.
+  virtual std::int64_t append_event(std::int64_t workspace, std::string_view type, const Json& data,
+                                    std::string_view subject = {}) = 0;
+  /// Appends an event to a person's own stream (read markers, notifications).
+  virtual std::int64_t personal_event(std::int64_t person, std::string_view type,
+                                      const Json& data) = 0;
+
+  /// Now, from the server's clock (tests control it).
+  virtual TimePoint now() = 0;
+  /// RFC 3339 UTC with milliseconds.
+  virtual std::string now_text() = 0;
+
+  /// Effective role of a person in a workspace (organisation memberships and admin included).
+  virtual Role role_of(std::int64_t person, std::int64_t workspace) = 0;
+  /// Every person with an effective role in the workspace.
+  virtual std::vector<Member> members(std::int64_t workspace) = 0;
+
+  /// Structured log line (never put message bodies or secrets in it).
+  virtual void log(std::string_view level, std::string_view event, const Json& fields) = 0;
+};
+
+}  // namespace pacte

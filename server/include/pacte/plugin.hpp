@@ -1,0 +1,44 @@
+// The plugin SDK entry point: the only header a plugin needs to include.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pacte/context.hpp"
+#include "pacte/operation.hpp"
+#include "pacte/result.hpp"
+
+namespace pacte {
+
+/// Bumped when the SDK changes incompatibly; a plugin built against another version is
+/// refused at registration with a clear message.
+inline constexpr int kSdkApiVersion = 1;
+
+/// Given to Plugin::register_operations: the plugin declares what it offers.
+class Registrar {
+ public:
+  virtual ~Registrar() = default;
+  /// Registers an operation. Its name must start with the plugin's name and a dot.
+  virtual void add(Operation op) = 0;
+  /// Registers how an argument holding an id of the plugin's objects maps to a workspace.
+  virtual void add_scope(std::string argument, ScopeResolver resolver) = 0;
+};
+
+/// A plugin. Implementations are compiled in and listed by CMake (plugins/<name>/).
+class Plugin {
+ public:
+  virtual ~Plugin() = default;
+  virtual int api_version() const { return kSdkApiVersion; }
+  /// Stable identifier, also the folder name and the operations' prefix, e.g. "poll".
+  virtual std::string name() const = 0;
+  virtual std::string version() const = 0;
+  /// Human title in French and English for the client's tab.
+  virtual std::string title_fr() const = 0;
+  virtual std::string title_en() const = 0;
+  /// Its own tables, versioned; applied once each, in order, at start.
+  virtual std::vector<Migration> migrations() const = 0;
+  virtual void register_operations(Registrar& registrar) = 0;
+};
+
+}  // namespace pacte

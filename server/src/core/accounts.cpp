@@ -1,0 +1,331 @@
+#include "core/accounts.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+#include "core/logger.hpp"
+
+namespace pacte {
+
+namespace {
+unsigned long long ops_limit(PasswordCost c) {
+  return c == PasswordCost::test ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+}
+size_t mem_limit(PasswordCost c) {
+  return c == PasswordCost::test ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+}
+Json person_json(Statement& q, int base) {
+  return Json{{"id", q.int64(base)}, {"name", q.text(base + 1)}, {"email", q.text(base + 2)},
+              {"title", q.text(base + 3)}, {"locale", q.text(base + 4)}};
+}
+}  // namespace
+
+std::string hash_password(const std::string& password, PasswordCost cost) {
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(out, password.data(), password.size(), ops_limit(cost), mem_limit(cost)) != 0)
+    throw std::runtime_error("password hashing ran out of memory");
+  return out;
+}
+
+bool verify_password(const std::string& hash, const std::string& password) {
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+bool password_needs_rehash(const std::string& hash, PasswordCost cost) {
+  return crypto_pwhash_str_needs_rehash(hash.c_str(), ops_limit(cost), mem_limit(cost)) != 0;
+}
+
+std::string random_token() {
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  char out[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(out, sizeof out, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return out;
+}
+
+std::string token_hash(const std::string& token) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
+
+Accounts::Accounts(Engine& engine, WorkerPool& pool, const ServerConfig& config, PasswordCost cost)
+    : engine_(engine), pool_(pool), config_(config), cost_(cost) {
+  dummy_hash_ = hash_password(random_token(), cost);
+}
+
+void Accounts::audit(Context& ctx, std::int64_t actor, std::string_view action, std::string_view target,
+                     std::string_view address, const Json& details) {
+  auto& q = ctx.sql("INSERT INTO audit_log(at, actor_id, action, target, address, details) VALUES (?,?,?,?,?,?)");
+  q.bind(1, ctx.now_text());
+  if (actor) q.bind(2, actor); else q.bind_null(2);
+  q.bind(3, action).bind(4, target).bind(5, address).bind(6, details.dump()).run();
+}
+
+bool Accounts::throttled(const std::string& key, int limit, std::int64_t now_ms, int& retry_after) {
+  auto it = failures_.find(key);
+  if (it == failures_.end()) return false;
+  auto& d = it->second;
+  std::int64_t window = static_cast<std::int64_t>(config_.limits.login_window_seconds) * 1000;
+  while (!d.empty() && d.front() <= now_ms - window) d.pop_front();
+  if (static_cast<int>(d.size()) < limit) return false;
+  retry_after = static_cast<int>(std::max<std::int64_t>(1, (d.front() + window - now_ms + 999) / 1000));
+  return true;
+}
+
+void Accounts::record_failure(const std::string& key, std::int64_t now_ms) {
+  auto& d = failures_[key];
+  d.push_back(now_ms);
+  if (d.size() > 1000) d.pop_front();
+}
+
+void Accounts::login(const std::string& email_in, const std::string& password, const std::string& address,
+                     const std::string& user_agent, CompletionHandler done) {
+  std::string email = email_in;
+  std::transform(email.begin(), email.end(), email.begin(), [](unsigned char c) { return std::tolower(c); });
+  auto fail_completion = [](CompletionHandler& h, Result r) {
+    Completion c;
+    c.result = std::move(r);
+    c.on_done = std::move(h);
+    return c;
+  };
+  engine_.post([this, email, password, address, user_agent, done = std::move(done),
+                fail_completion](EngineContext& ctx) mutable {
+    std::int64_t now = to_millis(ctx.now());
+    int retry = 0;
+    if (throttled("email:" + email, config_.limits.login_failures_per_account, now, retry) ||
+        throttled("addr:" + address, config_.limits.login_failures_per_address, now, retry)) {
+      Error e{ErrorCode::rate_limited, "too many failed sign-ins; try again later",
+              "trop d'échecs de connexion ; réessayez plus tard", "", retry};
+      audit(ctx, 0, "login.throttled", email, address);
+      ctx.task_completions.push_back(fail_completion(done, Result::fail(e)));
+      return;
+    }
+    auto& q = ctx.sql("SELECT id, password_hash FROM people WHERE email = ? AND disabled = 0");
+    q.bind(1, email);
+    std::int64_t person = 0;
+    std::string hash = dummy_hash_;
+    if (q.step() && !q.is_null(1)) {
+      person = q.int64(0);
+      hash = q.text(1);
+    }
+    q.reset();
+    bool queued = pool_.post([this, email, password, address, user_agent, person, hash,
+                              done, fail_completion]() mutable {
+      bool ok = verify_password(hash, password) && person != 0;
+      std::string rehash;
+      if (ok && password_needs_rehash(hash, cost_)) rehash = hash_password(password, cost_);
+      engine_.post([this, email, address, user_agent, person, ok, rehash, done = std::move(done),
+                    fail_completion](EngineContext& ctx) mutable {
+        std::int64_t now = to_millis(ctx.now());
+        if (!ok) {
+          record_failure("email:" + email, now);
+          record_failure("addr:" + address, now);
+          audit(ctx, 0, "login.failed", email, address);
+          ctx.task_completions.push_back(fail_completion(
+              done, Result::fail(ErrorCode::unauthenticated, "wrong email or password",
+                                 "adresse ou mot de passe incorrect")));
+          return;
+        }
+        failures_.erase("email:" + email);
+        if (!rehash.empty()) {
+          auto& u = ctx.sql("UPDATE people SET password_hash = ? WHERE id = ?");
+          u.bind(1, rehash).bind(2, person).run();
+        }
+        std::string token = random_token();
+        std::int64_t expires = now + static_cast<std::int64_t>(config_.session_absolute_days) * 86400000;
+        auto& ins = ctx.sql(
+            "INSERT INTO sessions(person_id, token_hash, created_at, last_seen, expires_at, address, user_agent) "
+            "VALUES (?,?,?,?,?,?,?)");
+        ins.bind(1, person).bind(2, token_hash(token)).bind(3, now).bind(4, now).bind(5, expires)
+            .bind(6, address).bind(7, user_agent.substr(0, 300)).run();
+        std::int64_t session = ctx.last_insert_id();
+        audit(ctx, person, "login", "session:" + std::to_string(session), address);
+        auto& p = ctx.sql("SELECT id, name, email, title, locale, is_admin FROM people WHERE id = ?");
+        p.bind(1, person);
+        p.step();
+        Json pj = person_json(p, 0);
+        Completion c;
+        c.caller.person = person;
+        c.caller.session = session;
+        c.caller.admin = p.int64(5) != 0;
+        c.caller.locale = p.text(4);
+        c.caller.name = p.text(1);
+        p.reset();
+        c.locale = c.caller.locale;
+        c.result = Result::ok(Json{{"person", pj}});
+        c.extra = Json{{"token", token}, {"max_age", config_.session_absolute_days * 86400}};
+        c.on_done = std::move(done);
+        ctx.task_completions.push_back(std::move(c));
+      });
+    });
+    if (!queued)
+      ctx.task_completions.push_back(fail_completion(
+          done, Result::fail(Error{ErrorCode::rate_limited, "the server is busy signing people in; retry",
+                                   "le serveur est occupé ; réessayez", "", 1})));
+  });
+}
+
+bool Accounts::authenticate(EngineContext& ctx, const std::string& token, Caller& caller) {
+  std::string h = token_hash(token);
+  std::int64_t now = to_millis(ctx.now());
+  std::int64_t idle = static_cast<std::int64_t>(config_.session_idle_hours) * 3600000;
+  auto& q = ctx.sql(
+      "SELECT s.id, p.id, p.is_admin, p.locale, p.name, s.last_seen FROM sessions s JOIN people p ON p.id = s.person_id "
+      "WHERE s.token_hash = ? AND p.disabled = 0 AND s.expires_at > ?");
+  q.bind(1, h).bind(2, now);
+  if (q.step()) {
+    std::int64_t last_seen = q.int64(5);
+    if (last_seen + idle > now) {
+      caller.session = q.int64(0);
+      caller.person = q.int64(1);
+      caller.admin = q.int64(2) != 0;
+      caller.locale = q.text(3);
+      caller.name = q.text(4);
+      q.reset();
+      if (now - last_seen > 60000) {
+        auto& u = ctx.sql("UPDATE sessions SET last_seen = ? WHERE id = ?");
+        u.bind(1, now).bind(2, caller.session).run();
+      }
+      return true;
+    }
+  }
+  q.reset();
+  auto& t = ctx.sql(
+      "SELECT t.id, p.id, p.is_admin, p.locale, p.name, t.scope FROM api_tokens t JOIN people p ON p.id = t.person_id "
+      "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND p.disabled = 0");
+  t.bind(1, h);
+  if (t.step()) {
+    caller.token = t.int64(0);
+    caller.person = t.int64(1);
+    caller.admin = t.int64(2) != 0;
+    caller.locale = t.text(3);
+    caller.name = t.text(4);
+    caller.read_only = t.text(5) == "read";
+    t.reset();
+    return true;
+  }
+  t.reset();
+  return false;
+}
+
+void Accounts::register_operations(Dispatcher& d) {
+  engine_.set_authenticator([this](EngineContext& ctx, const std::string& token, Caller& caller) {
+    return authenticate(ctx, token, caller);
+  });
+
+  d.add({.name = "session.me",
+         .schema = {{"type", "object"}, {"additionalProperties", false}},
+         .rule = Rule::authenticated,
+         .handler = [](Context& ctx, const Call& call) {
+           auto& p = ctx.sql("SELECT id, name, email, title, locale, is_admin FROM people WHERE id = ?");
+           p.bind(1, call.caller.person);
+           if (!p.step()) return Result::fail(ErrorCode::unauthenticated, "no such person", "personne inconnue");
+           Json person = person_json(p, 0);
+           bool admin = p.int64(5) != 0;
+           p.reset();
+           Json orgs = Json::array();
+           auto& o = ctx.sql(
+               "SELECT o.id, o.key, o.name, o.short, a.capacity, a.signatory FROM affiliations a JOIN organisations o "
+               "ON o.id = a.organisation_id WHERE a.person_id = ? ORDER BY o.id");
+           o.bind(1, call.caller.person);
+           while (o.step())
+             orgs.push_back({{"id", o.int64(0)}, {"key", o.text(1)}, {"name", o.text(2)}, {"short", o.text(3)},
+                             {"capacity", o.text(4)}, {"signatory", o.int64(5) != 0}});
+           o.reset();
+           return Result::ok({{"person", person}, {"organisations", orgs}, {"is_admin", admin}});
+         }});
+
+  d.add({.name = "session.set_locale",
+         .schema = {{"type", "object"}, {"additionalProperties", false}, {"required", {"locale"}},
+                    {"properties", {{"locale", {{"type", "string"}, {"enum", {"fr", "en"}}}}}}},
+         .rule = Rule::authenticated,
+         .change = true,
+         .handler = [](Context& ctx, const Call& call) {
+           auto& u = ctx.sql("UPDATE people SET locale = ? WHERE id = ?");
+           u.bind(1, call.args["locale"].get<std::string>()).bind(2, call.caller.person).run();
+           return Result::ok();
+         }});
+
+  d.add({.name = "session.logout",
+         .schema = {{"type", "object"}, {"additionalProperties", false}},
+         .rule = Rule::authenticated,
+         .handler = [](Context& ctx, const Call& call) {
+           auto& ec = static_cast<EngineContext&>(ctx);
+           if (call.caller.session) {
+             auto& q = ctx.sql("DELETE FROM sessions WHERE id = ?");
+             q.bind(1, call.caller.session).run();
+             audit(ctx, call.caller.person, "logout", "session:" + std::to_string(call.caller.session),
+                   call.caller.address);
+             ec.notice(Notice{Notice::Kind::close_session, call.caller.person, 0, 0, call.caller.session});
+           }
+           return Result::ok();
+         }});
+
+  d.add({.name = "orgs.list",
+         .schema = {{"type", "object"}, {"additionalProperties", false}},
+         .rule = Rule::authenticated,
+         .handler = [](Context& ctx, const Call&) {
+           Json out = Json::array();
+           auto& q = ctx.sql("SELECT id, key, name, short, kind FROM organisations ORDER BY id");
+           while (q.step())
+             out.push_back({{"id", q.int64(0)}, {"key", q.text(1)}, {"name", q.text(2)}, {"short", q.text(3)},
+                            {"kind", q.text(4)}});
+           q.reset();
+           return Result::ok({{"organisations", out}});
+         }});
+
+  d.add({.name = "tokens.create",
+         .schema = {{"type", "object"}, {"additionalProperties", false}, {"required", {"name", "scope"}},
+                    {"properties", {{"name", {{"type", "string"}, {"minLength", 1}, {"maxLength", 100}}},
+                                    {"scope", {{"type", "string"}, {"enum", {"read", "write"}}}}}}},
+         .rule = Rule::authenticated,
+         .change = true,
+         .handler = [](Context& ctx, const Call& call) {
+           if (call.caller.token)
+             return Result::fail(ErrorCode::forbidden, "an API token cannot create tokens",
+                                 "un jeton d'API ne peut pas créer de jeton");
+           std::string token = "pat_" + random_token();
+           auto& q = ctx.sql("INSERT INTO api_tokens(person_id, name, token_hash, scope, created_at) VALUES (?,?,?,?,?)");
+           q.bind(1, call.caller.person).bind(2, call.args["name"].get<std::string>()).bind(3, token_hash(token))
+               .bind(4, call.args["scope"].get<std::string>()).bind(5, to_millis(ctx.now())).run();
+           std::int64_t id = ctx.last_insert_id();
+           audit(ctx, call.caller.person, "token.create", "token:" + std::to_string(id), call.caller.address,
+                 {{"scope", call.args["scope"]}});
+           // The token is shown once; a retried request gets the same reply, hence the same token.
+           return Result::ok({{"id", id}, {"token", token}});
+         }});
+
+  d.add({.name = "tokens.list",
+         .schema = {{"type", "object"}, {"additionalProperties", false}},
+         .rule = Rule::authenticated,
+         .handler = [](Context& ctx, const Call& call) {
+           Json out = Json::array();
+           auto& q = ctx.sql("SELECT id, name, scope, created_at FROM api_tokens WHERE person_id = ? AND revoked_at IS NULL ORDER BY id");
+           q.bind(1, call.caller.person);
+           while (q.step())
+             out.push_back({{"id", q.int64(0)}, {"name", q.text(1)}, {"scope", q.text(2)},
+                            {"created_at", format_time(from_millis(q.int64(3)))}});
+           q.reset();
+           return Result::ok({{"tokens", out}});
+         }});
+
+  d.add({.name = "tokens.revoke",
+         .schema = {{"type", "object"}, {"additionalProperties", false}, {"required", {"id"}},
+                    {"properties", {{"id", {{"type", "integer"}, {"minimum", 1}}}}}},
+         .rule = Rule::authenticated,
+         .change = true,
+         .handler = [](Context& ctx, const Call& call) {
+           auto& q = ctx.sql("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND person_id = ? AND revoked_at IS NULL");
+           q.bind(1, to_millis(ctx.now())).bind(2, call.args["id"].get<std::int64_t>()).bind(3, call.caller.person).run();
+           if (ctx.changes() == 0) return Result::fail(ErrorCode::not_found, "no such token", "jeton introuvable");
+           audit(ctx, call.caller.person, "token.revoke", "token:" + std::to_string(call.args["id"].get<std::int64_t>()),
+                 call.caller.address);
+           return Result::ok();
+         }});
+}
+
+}  // namespace pacte

@@ -1,0 +1,62 @@
+// People, organisations, sign-in, sessions and API tokens.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "core/engine.hpp"
+#include "core/server_config.hpp"
+#include "core/worker_pool.hpp"
+
+namespace pacte {
+
+/// Argon2id cost. "interactive" is libsodium's interactive limits (production);
+/// "test" is the minimum, for test suites only (set by --password-cost test).
+enum class PasswordCost { interactive, test };
+
+/// Hashes a password with Argon2id (libsodium crypto_pwhash_str). Slow on purpose: call
+/// from the worker pool or at start-up, never on the network or engine thread.
+std::string hash_password(const std::string& password, PasswordCost cost);
+bool verify_password(const std::string& hash, const std::string& password);
+bool password_needs_rehash(const std::string& hash, PasswordCost cost);
+/// 32 random bytes, base64url without padding.
+std::string random_token();
+/// Hex SHA-256 of a token: what the database stores.
+std::string token_hash(const std::string& token);
+
+class Accounts {
+ public:
+  Accounts(Engine& engine, WorkerPool& pool, const ServerConfig& config, PasswordCost cost);
+
+  /// Registers session.*, orgs.*, people.* and tokens.* operations and the authenticator.
+  void register_operations(Dispatcher& dispatcher);
+
+  /// Signs in: throttling and lookup on the engine, Argon2id on the pool, session creation
+  /// on the engine. `done` receives a completion whose result is {person} and whose
+  /// `extra.token` is the new session token (for the cookie), delivered through the sink.
+  void login(const std::string& email, const std::string& password, const std::string& address,
+             const std::string& user_agent, CompletionHandler done);
+
+  /// Resolves a session token or API token into a caller (engine thread). False if none.
+  bool authenticate(EngineContext& ctx, const std::string& token, Caller& caller);
+
+  /// Appends to the audit log (engine thread). Never pass secrets or message bodies.
+  static void audit(Context& ctx, std::int64_t actor, std::string_view action, std::string_view target,
+                    std::string_view address, const Json& details = Json::object());
+
+ private:
+  bool throttled(const std::string& key, int limit, std::int64_t now_ms, int& retry_after);
+  void record_failure(const std::string& key, std::int64_t now_ms);
+
+  Engine& engine_;
+  WorkerPool& pool_;
+  const ServerConfig& config_;
+  PasswordCost cost_;
+  // Engine-thread state: recent failed sign-ins per account and per address.
+  std::map<std::string, std::deque<std::int64_t>> failures_;
+  std::string dummy_hash_;  // verified against for unknown emails, so timing says nothing
+};
+
+}  // namespace pacte

@@ -1,0 +1,94 @@
+#include "core/application.hpp"
+
+#include "core/chat.hpp"
+#include "core/logger.hpp"
+#include "core/workspaces.hpp"
+#include "net/net_server.hpp"
+#include "pacte/plugin.hpp"
+
+namespace pacte {
+
+std::filesystem::path Application::database_path() const {
+  return options_.config.data_dir / "pacte.sqlite3";
+}
+
+Application::Application(AppOptions options) : options_(std::move(options)) {
+  clock_ = options_.clock ? options_.clock : &system_clock_;
+  auto& cfg = options_.config;
+  LogLevel level;
+  if (Logger::parse_level(cfg.log_level, level)) Logger::instance().set_level(level);
+  std::filesystem::create_directories(cfg.data_dir);
+  metrics_ = std::make_unique<Metrics>();
+  db_ = std::make_unique<Database>(database_path().string(), DatabaseOptions{cfg.synchronous});
+  db_->migrate("core", core_migrations());
+  db_->migrate("chat", Chat::migrations());
+
+  // Plugins: those compiled in and enabled in the configuration.
+  dispatcher_ = std::make_unique<Dispatcher>();
+  std::vector<PluginInfo> infos;
+  for (auto& p : compiled_plugins()) {
+    bool enabled = std::find(cfg.plugins.begin(), cfg.plugins.end(), p->name()) != cfg.plugins.end();
+    if (!enabled) continue;
+    if (p->api_version() != kSdkApiVersion)
+      throw std::runtime_error("plugin '" + p->name() + "' was built for SDK API version " +
+                               std::to_string(p->api_version()) + " but this server offers version " +
+                               std::to_string(kSdkApiVersion) + "; rebuild the plugin");
+    db_->migrate("plugin:" + p->name(), p->migrations());
+    infos.push_back({p->name(), p->version(), p->title_fr(), p->title_en()});
+    plugins_.push_back(std::move(p));
+  }
+  for (auto& name : cfg.plugins) {
+    bool found = false;
+    for (auto& p : plugins_) found = found || p->name() == name;
+    if (!found)
+      throw ConfigError(cfg.file.string() + ": field 'plugins': no plugin named '" + name + "' is compiled in");
+  }
+
+  // First start: import the pacts of the configuration.
+  for (auto& file : cfg.pacts) {
+    auto path = file.is_absolute() ? file : cfg.base_dir / file;
+    Json g = Governance::load(path);
+    if (Governance::imported(*db_, g)) continue;
+    ImportOptions io{options_.demo_password, options_.cost, cfg.plugins};
+    auto accounts = Governance::import(*db_, *clock_, g, io);
+    created_.insert(created_.end(), accounts.begin(), accounts.end());
+    log_info("governance.imported", {{"pact", g["pact"]["key"]}, {"accounts", accounts.size()}});
+  }
+
+  pool_ = std::make_unique<WorkerPool>(cfg.password_workers, 256);
+  engine_ = std::make_unique<Engine>(*db_, *dispatcher_, *clock_, *metrics_);
+  engine_->set_idempotency_hours(cfg.limits.idempotency_hours);
+  accounts_ = std::make_unique<Accounts>(*engine_, *pool_, cfg, options_.cost);
+  accounts_->register_operations(*dispatcher_);
+  auto workspaces = std::make_shared<Workspaces>(infos, cfg.limits.replay_window);
+  workspaces->register_operations(*dispatcher_);
+  auto chat = std::make_shared<Chat>();
+  chat->register_operations(*dispatcher_);
+  modules_.push_back(workspaces);
+  modules_.push_back(chat);
+  for (auto& p : plugins_) {
+    dispatcher_->set_current_plugin(p->name());
+    p->register_operations(*dispatcher_);
+    dispatcher_->set_current_plugin("");
+  }
+  net_ = std::make_unique<NetServer>(cfg, *engine_, *dispatcher_, *accounts_, *metrics_);
+}
+
+Application::~Application() {
+  if (engine_) engine_->stop();
+  net_.reset();
+  if (pool_) pool_->stop();
+}
+
+std::uint16_t Application::bind() { return net_->bind(); }
+
+void Application::run(bool handle_signals) {
+  engine_->start();
+  net_->run(handle_signals);
+  engine_->stop();
+  log_info("server.stopped");
+}
+
+void Application::stop() { net_->stop(); }
+
+}  // namespace pacte

@@ -1,0 +1,503 @@
+#include "core/chat.hpp"
+
+#include <regex>
+#include <set>
+
+namespace pacte {
+
+namespace {
+
+Json obj_schema(Json props, std::vector<std::string> required) {
+  return Json{{"type", "object"}, {"additionalProperties", false}, {"properties", std::move(props)},
+              {"required", std::move(required)}};
+}
+const Json kId = {{"type", "integer"}, {"minimum", 1}};
+
+Json thread_json(Context& ctx, std::int64_t thread, std::int64_t person) {
+  auto& q = ctx.sql(
+      "SELECT t.id, t.workspace_id, t.title, t.resolved, t.created_by, t.created_at, t.last_message_at, "
+      "t.message_count, COALESCE(r.message_id, 0), "
+      "(SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id AND m.deleted = 0 AND m.author_id <> ?2 "
+      " AND m.id > COALESCE(r.message_id, 0)), "
+      "(SELECT COUNT(*) FROM messages m JOIN mentions mn ON mn.message_id = m.id AND mn.person_id = ?2 "
+      " WHERE m.thread_id = t.id AND m.deleted = 0 AND m.id > COALESCE(r.message_id, 0)) "
+      "FROM threads t LEFT JOIN read_markers r ON r.thread_id = t.id AND r.person_id = ?2 WHERE t.id = ?1");
+  q.bind(1, thread).bind(2, person);
+  if (!q.step()) {
+    q.reset();
+    return nullptr;
+  }
+  Json out = {{"id", q.int64(0)}, {"workspace", q.int64(1)}, {"title", q.text(2)}, {"resolved", q.int64(3) != 0},
+              {"created_by", q.int64(4)}, {"created_at", q.text(5)}, {"last_message_at", q.text(6)},
+              {"message_count", q.int64(7)}, {"last_read", q.int64(8)}, {"unread", q.int64(9)}, {"mentions", q.int64(10)}};
+  q.reset();
+  return out;
+}
+
+Json message_json(Context& ctx, std::int64_t id) {
+  auto& q = ctx.sql(
+      "SELECT m.id, m.thread_id, m.workspace_id, m.author_id, p.name, m.body, m.created_at, m.edited_at, m.deleted, m.reply_to "
+      "FROM messages m JOIN people p ON p.id = m.author_id WHERE m.id = ?");
+  q.bind(1, id);
+  if (!q.step()) {
+    q.reset();
+    return nullptr;
+  }
+  Json out = {{"id", q.int64(0)}, {"thread", q.int64(1)}, {"workspace", q.int64(2)}, {"author", q.int64(3)},
+              {"author_name", q.text(4)}, {"body", q.text(5)}, {"created_at", q.text(6)},
+              {"edited_at", q.is_null(7) ? Json(nullptr) : Json(q.text(7))}, {"deleted", q.int64(8) != 0},
+              {"reply_to", q.is_null(9) ? Json(nullptr) : Json(q.int64(9))}};
+  q.reset();
+  Json reactions = Json::object();
+  auto& r = ctx.sql("SELECT emoji, person_id FROM reactions WHERE message_id = ? ORDER BY emoji, person_id");
+  r.bind(1, id);
+  while (r.step()) reactions[r.text(0)].push_back(r.int64(1));
+  r.reset();
+  out["reactions"] = reactions;
+  Json people = Json::array(), orgs = Json::array();
+  auto& mp = ctx.sql("SELECT person_id FROM mentions WHERE message_id = ? AND direct = 1 ORDER BY person_id");
+  mp.bind(1, id);
+  while (mp.step()) people.push_back(mp.int64(0));
+  mp.reset();
+  auto& mo = ctx.sql("SELECT organisation_id FROM mention_orgs WHERE message_id = ? ORDER BY organisation_id");
+  mo.bind(1, id);
+  while (mo.step()) orgs.push_back(mo.int64(0));
+  mo.reset();
+  out["mentions"] = {{"people", people}, {"organisations", orgs}};
+  return out;
+}
+
+/// Extracts @[Name](person:ID) and @[Short](org:ID) mentions; records who is mentioned
+/// among the workspace's members.
+void record_mentions(Context& ctx, std::int64_t message, std::int64_t workspace, const std::string& body) {
+  static const std::regex re(R"(@\[[^\]\n]{0,200}\]\((person|org):([0-9]{1,18})\))");
+  auto& del = ctx.sql("DELETE FROM mentions WHERE message_id = ?");
+  del.bind(1, message).run();
+  auto& delo = ctx.sql("DELETE FROM mention_orgs WHERE message_id = ?");
+  delo.bind(1, message).run();
+  std::set<std::int64_t> direct, via_org, orgs;
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), re); it != std::sregex_iterator(); ++it) {
+    std::int64_t id = std::stoll((*it)[2].str());
+    if ((*it)[1].str() == "person") direct.insert(id); else orgs.insert(id);
+  }
+  if (direct.empty() && orgs.empty()) return;
+  std::set<std::int64_t> members;
+  for (auto& m : ctx.members(workspace)) members.insert(m.person);
+  for (auto org : orgs) {
+    auto& q = ctx.sql("SELECT person_id FROM affiliations WHERE organisation_id = ?");
+    q.bind(1, org);
+    bool any = false;
+    while (q.step()) {
+      any = true;
+      if (members.count(q.int64(0))) via_org.insert(q.int64(0));
+    }
+    q.reset();
+    if (any || true) {
+      auto& ins = ctx.sql("INSERT OR IGNORE INTO mention_orgs(message_id, organisation_id) SELECT ?, id FROM organisations WHERE id = ?");
+      ins.bind(1, message).bind(2, org).run();
+    }
+  }
+  for (auto p : direct)
+    if (members.count(p)) {
+      auto& ins = ctx.sql("INSERT OR REPLACE INTO mentions(message_id, person_id, direct) VALUES (?,?,1)");
+      ins.bind(1, message).bind(2, p).run();
+    }
+  for (auto p : via_org)
+    if (!direct.count(p)) {
+      auto& ins = ctx.sql("INSERT OR IGNORE INTO mentions(message_id, person_id, direct) VALUES (?,?,0)");
+      ins.bind(1, message).bind(2, p).run();
+    }
+}
+
+
+}  // namespace
+
+std::vector<Migration> Chat::migrations() {
+  return {{1, R"SQL(
+CREATE TABLE threads (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  title TEXT NOT NULL,
+  resolved INTEGER NOT NULL DEFAULT 0,
+  created_by INTEGER NOT NULL REFERENCES people(id),
+  created_at TEXT NOT NULL,
+  last_message_at TEXT NOT NULL,
+  message_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX threads_workspace ON threads(workspace_id, last_message_at);
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  thread_id INTEGER NOT NULL REFERENCES threads(id),
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  author_id INTEGER NOT NULL REFERENCES people(id),
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  edited_at TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  reply_to INTEGER REFERENCES messages(id)
+);
+CREATE INDEX messages_thread ON messages(thread_id, id);
+CREATE INDEX messages_workspace ON messages(workspace_id, id);
+CREATE TABLE message_edits (
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  body TEXT NOT NULL,                -- the body before the edit
+  replaced_at TEXT NOT NULL
+);
+CREATE INDEX message_edits_message ON message_edits(message_id);
+CREATE TABLE reactions (
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  person_id INTEGER NOT NULL REFERENCES people(id),
+  emoji TEXT NOT NULL,
+  PRIMARY KEY (message_id, person_id, emoji)
+) WITHOUT ROWID;
+CREATE TABLE mentions (
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  person_id INTEGER NOT NULL REFERENCES people(id),
+  direct INTEGER NOT NULL,
+  PRIMARY KEY (message_id, person_id)
+) WITHOUT ROWID;
+CREATE INDEX mentions_person ON mentions(person_id, message_id);
+CREATE TABLE mention_orgs (
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+  PRIMARY KEY (message_id, organisation_id)
+) WITHOUT ROWID;
+CREATE TABLE read_markers (
+  person_id INTEGER NOT NULL REFERENCES people(id),
+  thread_id INTEGER NOT NULL REFERENCES threads(id),
+  message_id INTEGER NOT NULL,
+  PRIMARY KEY (person_id, thread_id)
+) WITHOUT ROWID;
+-- Full-text index; remove_diacritics 2 folds accents so that "reunion" finds "réunion".
+CREATE VIRTUAL TABLE messages_fts USING fts5(body, content='messages', content_rowid='id',
+  tokenize='unicode61 remove_diacritics 2');
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+  INSERT INTO messages_fts(rowid, body) VALUES (new.id, new.body);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+  INSERT INTO messages_fts(rowid, body) VALUES (new.id, new.body);
+END;
+)SQL"}};
+}
+
+std::string Chat::fts_query(const std::string& query) {
+  std::string out, word;
+  auto flush = [&] {
+    if (word.empty()) return;
+    if (!out.empty()) out += ' ';
+    out += '"' + word + '"';
+    word.clear();
+  };
+  for (char ch : query) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == ' ' || c == '\t' || c == '\n' || c == '\r') flush();
+    else word += ch;
+  }
+  flush();
+  if (!out.empty()) out += '*';  // the last word as a prefix, for search-as-you-type
+  return out;
+}
+
+Json Chat::post(Context& ctx, std::int64_t thread, std::int64_t workspace, std::int64_t author,
+                const std::string& body, std::optional<std::int64_t> reply_to) {
+  std::string at = ctx.now_text();
+  auto& q = ctx.sql("INSERT INTO messages(thread_id, workspace_id, author_id, body, created_at, reply_to) VALUES (?,?,?,?,?,?)");
+  q.bind(1, thread).bind(2, workspace).bind(3, author).bind(4, body).bind(5, at).bind(6, reply_to).run();
+  std::int64_t id = ctx.last_insert_id();
+  auto& t = ctx.sql("UPDATE threads SET last_message_at = ?, message_count = message_count + 1 WHERE id = ?");
+  t.bind(1, at).bind(2, thread).run();
+  record_mentions(ctx, id, workspace, body);
+  Json message = message_json(ctx, id);
+  return message;
+}
+
+Json Chat::create_thread(Context& ctx, std::int64_t workspace, std::int64_t author, const std::string& title,
+                         const std::string& body) {
+  std::string at = ctx.now_text();
+  auto& q = ctx.sql("INSERT INTO threads(workspace_id, title, created_by, created_at, last_message_at) VALUES (?,?,?,?,?)");
+  q.bind(1, workspace).bind(2, title).bind(3, author).bind(4, at).bind(5, at).run();
+  std::int64_t thread = ctx.last_insert_id();
+  Json message = post(ctx, thread, workspace, author, body, std::nullopt);
+  Json t = thread_json(ctx, thread, author);
+  ctx.append_event(workspace, "chat.thread_created", {{"thread", t}, {"message", message}},
+                   "message:" + std::to_string(message["id"].get<std::int64_t>()));
+  return {{"thread", t}, {"message", message}};
+}
+
+void Chat::register_operations(Dispatcher& d) {
+  d.add_scope("thread", [](Context& ctx, std::int64_t id) -> std::optional<std::int64_t> {
+    auto& q = ctx.sql("SELECT workspace_id FROM threads WHERE id = ?");
+    q.bind(1, id);
+    std::optional<std::int64_t> ws;
+    if (q.step()) ws = q.int64(0);
+    q.reset();
+    return ws;
+  });
+  d.add_scope("message", [](Context& ctx, std::int64_t id) -> std::optional<std::int64_t> {
+    auto& q = ctx.sql("SELECT workspace_id FROM messages WHERE id = ?");
+    q.bind(1, id);
+    std::optional<std::int64_t> ws;
+    if (q.step()) ws = q.int64(0);
+    q.reset();
+    return ws;
+  });
+
+  const Json body = {{"type", "string"}, {"minLength", 1}, {"maxLength", max_body_}};
+  const Json title = {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}};
+
+  d.add({.name = "chat.threads",
+         .schema = obj_schema({{"workspace", kId}}, {"workspace"}),
+         .rule = Rule::observer,
+         .handler = [](Context& ctx, const Call& call) {
+           std::vector<std::int64_t> ids;
+           auto& q = ctx.sql("SELECT id FROM threads WHERE workspace_id = ? ORDER BY last_message_at DESC, id DESC LIMIT 500");
+           q.bind(1, call.workspace);
+           while (q.step()) ids.push_back(q.int64(0));
+           q.reset();
+           Json out = Json::array();
+           for (auto id : ids) out.push_back(thread_json(ctx, id, call.caller.person));
+           return Result::ok({{"threads", out}});
+         }});
+
+  d.add({.name = "chat.create_thread",
+         .schema = obj_schema({{"workspace", kId}, {"title", title}, {"body", body}}, {"workspace", "title", "body"}),
+         .rule = Rule::member,
+         .change = true,
+         .handler = [](Context& ctx, const Call& call) {
+           Json r = create_thread(ctx, call.workspace, call.caller.person, call.args["title"].get<std::string>(),
+                                  call.args["body"].get<std::string>());
+           return Result::ok(r);
+         }});
+
+  d.add({.name = "chat.rename_thread",
+         .schema = obj_schema({{"thread", kId}, {"title", title}}, {"thread", "title"}),
+         .rule = Rule::member,
+         .change = true,
+         .handler = [](Context& ctx, const Call& call) {
+           auto& q = ctx.sql("UPDATE threads SET title = ? WHERE id = ?");
+           q.bind(1, call.args["title"].get<std::string>()).bind(2, call.args["thread"].get<std::int64_t>()).run();
+           ctx.append_event(call.workspace, "chat.thread_renamed", {{"thread", call.args["thread"]}, {"title", call.args["title"]}});
+           return Result::ok();
+         }});
+
+  d.add({.name = "chat.resolve_thread",
+         .schema = obj_schema({{"thread", kId}, {"resolved", {{"type", "boolean"}}}}, {"thread", "resolved"}),
+         .rule = Rule::member,
+         .change = true,
+         .handler = [](Context& ctx, const Call& call) {
+           auto& q = ctx.sql("UPDATE threads SET resolved = ? WHERE id = ?");
+           q.bind(1, call.args["resolved"].get<bool>() ? 1 : 0).bind(2, call.args["thread"].get<std::int64_t>()).run();
+           ctx.append_event(call.workspace, "chat.thread_resolved",
+                            {{"thread", call.args["thread"]}, {"resolved", call.args["resolved"]}});
+           return Result::ok();
+         }});
+
+  d.add({.name = "chat.post",
+         .schema = obj_schema({{"thread", kId}, {"body", body}, {"reply_to", kId}}, {"thread", "body"}),
+         .rule = Rule::member,
+         .change = true,
+         .handler = [](Context& ctx, const Call& call) {
+           std::int64_t thread = call.args["thread"].get<std::int64_t>();
+           std::optional<std::int64_t> reply_to;
+           if (call.args.contains("reply_to")) {
+             reply_to = call.args["reply_to"].get<std::int64_t>();
+             auto& q = ctx.sql("SELECT 1 FROM messages WHERE id = ? AND thread_id = ?");
+             q.bind(1, *reply_to).bind(2, thread);
+             bool ok = q.step();
+             q.reset();
+             if (!ok) return Result::fail(ErrorCode::not_found, "reply_to is not a message of this thread",
+                                          "le message cité n'est pas dans ce fil", "args.reply_to");
+           }
+           Json message = post(ctx, thread, call.workspace, call.caller.person, call.args["body"].get<std::string>(), reply_to);
+           std::int64_t seq = ctx.append_event(call.workspace, "chat.message_posted", {{"message", message}},
+                                               "message:" + std::to_string(message["id"].get<std::int64_t>()));
+           return Result::ok({{"message", message}, {"seq", seq}});
+         }});
+
+  d.add({.name = "chat.edit",
+         .schema = obj_schema({{"message", kId}, {"body", body}}, {"message", "body"}),
+         .rule = Rule::member,
+         .change = true,
+         .handler = [](Context& ctx, const Call& call) {
+           std::int64_t id = call.args["message"].get<std::int64_t>();
+           auto& q = ctx.sql("SELECT author_id, deleted, body FROM messages WHERE id = ?");
+           q.bind(1, id);
+           q.step();
+           std::int64_t author = q.int64(0);
+           bool deleted = q.int64(1) != 0;
+           std::string old = q.text(2);
+           q.reset();
+           if (author != call.caller.person)
+             return Result::fail(ErrorCode::forbidden, "only the author may edit a message",
+                                 "seul l'auteur peut modifier un message");
+           if (deleted) return Result::fail(ErrorCode::conflict, "this message was deleted", "ce message a été supprimé");
+           std::string at = ctx.now_text();
+           auto& h = ctx.sql("INSERT INTO message_edits(message_id, body, replaced_at) VALUES (?,?,?)");
+           h.bind(1, id).bind(2, old).bind(3, at).run();
+           auto& u = ctx.sql("UPDATE messages SET body = ?, edited_at = ? WHERE id = ?");
+           u.bind(1, call.args["body"].get<std::string>()).bind(2, at).bind(3, id).run();
+           record_mentions(ctx, id, call.workspace, call.args["body"].get<std::string>());
+           Json message = message_json(ctx, id);
+           ctx.append_event(call.workspace, "chat.message_edited", {{"message", message}}, "message:" + std::to_string(id));
+           return Result::ok({{"message", message}});
+         }});
+
+  d.add({.name = "chat.delete",
+         .schema = obj_schema({{"message", kId}}, {"message"}),
+         .rule = Rule::member,
+         .change = true,
+         .handler = [](Context& ctx, const Call& call) {
+           std::int64_t id = call.args["message"].get<std::int64_t>();
+           auto& q = ctx.sql("SELECT author_id, deleted, thread_id FROM messages WHERE id = ?");
+           q.bind(1, id);
+           q.step();
+           std::int64_t author = q.int64(0), thread = q.int64(2);
+           bool deleted = q.int64(1) != 0;
+           q.reset();
+           if (author != call.caller.person && call.role != Role::owner)
+             return Result::fail(ErrorCode::forbidden, "only the author or an owner may delete a message",
+                                 "seul l'auteur ou un responsable peut supprimer un message");
+           if (deleted) return Result::ok();
+           // The body goes everywhere: the message, its edit history, the events that carried it.
+           auto& u = ctx.sql("UPDATE messages SET body = '', deleted = 1 WHERE id = ?");
+           u.bind(1, id).run();
+           auto& h = ctx.sql("DELETE FROM message_edits WHERE message_id = ?");
+           h.bind(1, id).run();
+           auto& m = ctx.sql("DELETE FROM mentions WHERE message_id = ?");
+           m.bind(1, id).run();
+           auto& e = ctx.sql(
+               "UPDATE events SET data = json_set(json_set(data, '$.message.body', ''), '$.message.deleted', json('true')) "
+               "WHERE subject = ? AND json_type(data, '$.message.body') IS NOT NULL");
+           e.bind(1, "message:" + std::to_string(id)).run();
+           ctx.append_event(call.workspace, "chat.message_deleted", {{"message", id}, {"thread", thread}});
+           return Result::ok();
+         }});
+
+  d.add({.name = "chat.react",
+         .schema = obj_schema({{"message", kId}, {"emoji", {{"type", "string"}, {"minLength", 1}, {"maxLength", 32}}},
+                               {"add", {{"type", "boolean"}}}},
+                              {"message", "emoji", "add"}),
+         .rule = Rule::member,
+         .change = true,
+         .handler = [](Context& ctx, const Call& call) {
+           std::int64_t id = call.args["message"].get<std::int64_t>();
+           auto& q = ctx.sql(call.args["add"].get<bool>()
+                                 ? "INSERT OR IGNORE INTO reactions(message_id, person_id, emoji) VALUES (?,?,?)"
+                                 : "DELETE FROM reactions WHERE message_id = ? AND person_id = ? AND emoji = ?");
+           q.bind(1, id).bind(2, call.caller.person).bind(3, call.args["emoji"].get<std::string>()).run();
+           if (ctx.changes() == 0) return Result::ok();
+           Json message = message_json(ctx, id);
+           ctx.append_event(call.workspace, "chat.reaction_changed",
+                            {{"message", id}, {"thread", message["thread"]}, {"reactions", message["reactions"]}});
+           return Result::ok();
+         }});
+
+  d.add({.name = "chat.history",
+         .schema = obj_schema({{"thread", kId}, {"before", kId}, {"after", kId},
+                               {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 200}}}},
+                              {"thread"}),
+         .rule = Rule::observer,
+         .handler = [](Context& ctx, const Call& call) {
+           std::int64_t thread = call.args["thread"].get<std::int64_t>();
+           int limit = call.args.value("limit", 50);
+           std::vector<std::int64_t> ids;
+           bool forward = call.args.contains("after");
+           if (forward) {
+             auto& q = ctx.sql("SELECT id FROM messages WHERE thread_id = ? AND id > ? ORDER BY id LIMIT ?");
+             q.bind(1, thread).bind(2, call.args["after"].get<std::int64_t>()).bind(3, limit + 1);
+             while (q.step()) ids.push_back(q.int64(0));
+             q.reset();
+           } else {
+             auto& q = ctx.sql("SELECT id FROM messages WHERE thread_id = ? AND id < ? ORDER BY id DESC LIMIT ?");
+             q.bind(1, thread).bind(2, call.args.value("before", INT64_MAX)).bind(3, limit + 1);
+             while (q.step()) ids.push_back(q.int64(0));
+             q.reset();
+           }
+           bool more = static_cast<int>(ids.size()) > limit;
+           if (more) ids.pop_back();
+           if (!forward) std::reverse(ids.begin(), ids.end());
+           Json messages = Json::array();
+           for (auto id : ids) messages.push_back(message_json(ctx, id));
+           bool more_before = forward ? false : more, more_after = forward ? more : false;
+           // The other direction: is there anything beyond the page's other edge?
+           if (!ids.empty()) {
+             auto& q = ctx.sql(forward ? "SELECT 1 FROM messages WHERE thread_id = ? AND id < ? LIMIT 1"
+                                       : "SELECT 1 FROM messages WHERE thread_id = ? AND id > ? LIMIT 1");
+             q.bind(1, thread).bind(2, forward ? ids.front() : ids.back());
+             (forward ? more_before : more_after) = q.step();
+             q.reset();
+           }
+           return Result::ok({{"messages", messages}, {"more_before", more_before}, {"more_after", more_after}});
+         }});
+
+  d.add({.name = "chat.mark_read",
+         .schema = obj_schema({{"thread", kId}, {"message", kId}}, {"thread", "message"}),
+         .rule = Rule::observer,
+         .change = true,
+         .handler = [](Context& ctx, const Call& call) {
+           std::int64_t thread = call.args["thread"].get<std::int64_t>();
+           std::int64_t message = call.args["message"].get<std::int64_t>();
+           auto& q = ctx.sql(
+               "INSERT INTO read_markers(person_id, thread_id, message_id) VALUES (?,?,?) "
+               "ON CONFLICT DO UPDATE SET message_id = MAX(message_id, excluded.message_id)");
+           q.bind(1, call.caller.person).bind(2, thread).bind(3, message).run();
+           ctx.personal_event(call.caller.person, "personal.read",
+                              {{"workspace", call.workspace}, {"thread", thread}, {"message", message}});
+           return Result::ok();
+         }});
+
+  d.add({.name = "chat.search",
+         .schema = obj_schema({{"query", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}},
+                               {"workspace", kId}, {"thread", kId}, {"author", kId},
+                               {"since", {{"type", "string"}, {"maxLength", 40}}},
+                               {"until", {{"type", "string"}, {"maxLength", 40}}},
+                               {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}}}},
+                              {"query"}),
+         .rule = Rule::authenticated,
+         .handler = [](Context& ctx, const Call& call) {
+           std::string fts = fts_query(call.args["query"].get<std::string>());
+           if (fts.empty()) return Result::ok({{"messages", Json::array()}});
+           int limit = call.args.value("limit", 50);
+           // Only workspaces the caller may read; rowid order is newest first.
+           auto& q = ctx.sql(
+               "SELECT m.id, snippet(messages_fts, 0, '[', ']', '…', 12), t.title FROM messages_fts f "
+               "JOIN messages m ON m.id = f.rowid JOIN threads t ON t.id = m.thread_id "
+               "WHERE messages_fts MATCH ?1 AND m.deleted = 0 "
+               "AND (?2 IS NULL OR m.workspace_id = ?2) AND (?3 IS NULL OR m.thread_id = ?3) "
+               "AND (?4 IS NULL OR m.author_id = ?4) AND (?5 IS NULL OR m.created_at >= ?5) "
+               "AND (?6 IS NULL OR m.created_at < ?6) "
+               "AND (EXISTS (SELECT 1 FROM people WHERE id = ?7 AND is_admin = 1) OR m.workspace_id IN "
+               "(SELECT workspace_id FROM workspace_members WHERE person_id = ?7 OR organisation_id IN "
+               "(SELECT organisation_id FROM affiliations WHERE person_id = ?7))) "
+               "ORDER BY f.rowid DESC LIMIT ?8");
+           q.bind(1, fts);
+           auto opt = [&](int i, const char* k) {
+             if (call.args.contains(k)) {
+               if (call.args[k].is_string()) q.bind(i, call.args[k].get<std::string>());
+               else q.bind(i, call.args[k].get<std::int64_t>());
+             } else {
+               q.bind_null(i);
+             }
+           };
+           opt(2, "workspace");
+           opt(3, "thread");
+           opt(4, "author");
+           opt(5, "since");
+           opt(6, "until");
+           q.bind(7, call.caller.person).bind(8, limit);
+           std::vector<std::tuple<std::int64_t, std::string, std::string>> rows;
+           while (q.step()) rows.emplace_back(q.int64(0), q.text(1), q.text(2));
+           q.reset();
+           Json out = Json::array();
+           for (auto& [id, snippet, title] : rows) {
+             Json m = message_json(ctx, id);
+             m["snippet"] = snippet;
+             m["thread_title"] = title;
+             out.push_back(m);
+           }
+           return Result::ok({{"messages", out}});
+         }});
+}
+
+}  // namespace pacte

@@ -1,0 +1,28 @@
+// Discussion: threads (topics) and messages, reactions, mentions, read markers, history
+// and full-text search.
+#pragma once
+
+#include "core/engine.hpp"
+
+namespace pacte {
+
+class Chat {
+ public:
+  explicit Chat(std::size_t max_body = 10000) : max_body_(max_body) {}
+  void register_operations(Dispatcher& dispatcher);
+  /// The chat module's tables (module "chat").
+  static std::vector<Migration> migrations();
+  /// Posts a message as `author` (engine thread); used by the demo import too.
+  static Json post(Context& ctx, std::int64_t thread, std::int64_t workspace, std::int64_t author,
+                   const std::string& body, std::optional<std::int64_t> reply_to);
+  /// Creates a thread with its first message; returns {thread, message}.
+  static Json create_thread(Context& ctx, std::int64_t workspace, std::int64_t author,
+                            const std::string& title, const std::string& body);
+  /// Folds a search query into FTS5 syntax: each word quoted, all required.
+  static std::string fts_query(const std::string& query);
+
+ private:
+  std::size_t max_body_;
+};
+
+}  // namespace pacte

@@ -1,0 +1,45 @@
+#include "core/dispatcher.hpp"
+
+#include <stdexcept>
+
+#include "core/schema.hpp"
+
+namespace pacte {
+
+void Dispatcher::add(Operation op) {
+  if (op.name.empty() || !op.handler)
+    throw std::invalid_argument("operation '" + op.name + "' needs a name and a handler");
+  if (!current_plugin_.empty()) {
+    if (op.name.rfind(current_plugin_ + ".", 0) != 0)
+      throw std::invalid_argument("plugin '" + current_plugin_ + "' may only register operations "
+                                  "named '" + current_plugin_ + ".…', not '" + op.name + "'");
+    op.plugin = current_plugin_;
+  }
+  if (op.schema.is_null()) op.schema = Json{{"type", "object"}, {"additionalProperties", false}};
+  if (auto err = check_schema(op.schema))
+    throw std::invalid_argument("operation '" + op.name + "': " + *err);
+  if (ops_.count(op.name)) throw std::invalid_argument("operation '" + op.name + "' registered twice");
+  std::string name = op.name;
+  ops_.emplace(std::move(name), std::move(op));
+}
+
+void Dispatcher::add_scope(std::string argument, ScopeResolver resolver) {
+  for (auto& [name, _] : scopes_)
+    if (name == argument) throw std::invalid_argument("scope '" + argument + "' registered twice");
+  scopes_.emplace_back(std::move(argument), std::move(resolver));
+}
+
+const Operation* Dispatcher::find(std::string_view name) const {
+  auto it = ops_.find(name);
+  return it == ops_.end() ? nullptr : &it->second;
+}
+
+std::optional<Error> Dispatcher::validate(std::string_view op, const Json& args) const {
+  const Operation* o = find(op);
+  if (!o)
+    return Error{ErrorCode::not_found, "unknown operation '" + std::string(op) + "'",
+                 "opération inconnue « " + std::string(op) + " »", "op", 0};
+  return validate_schema(o->schema, args, "args");
+}
+
+}  // namespace pacte

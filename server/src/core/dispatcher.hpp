@@ -1,0 +1,40 @@
+// The registry of operations: name → schema, permission rule, handler. Filled at start-up,
+// then read-only: safe to read from the network thread (validation) and the engine thread
+// (authorization and handlers) at once.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pacte/plugin.hpp"
+
+namespace pacte {
+
+class Dispatcher : public Registrar {
+ public:
+  /// Registers an operation; throws std::invalid_argument on a duplicate name, a missing
+  /// handler or an unsupported schema (start-up error).
+  void add(Operation op) override;
+  void add_scope(std::string argument, ScopeResolver resolver) override;
+
+  const Operation* find(std::string_view name) const;
+  const std::map<std::string, Operation, std::less<>>& operations() const { return ops_; }
+  /// Scope resolvers by argument name, in registration order ("workspace" is built in).
+  const std::vector<std::pair<std::string, ScopeResolver>>& scopes() const { return scopes_; }
+
+  /// Validates a request before it reaches the engine: known operation, arguments
+  /// matching the schema. Returns the error to reply with, if any.
+  std::optional<Error> validate(std::string_view op, const Json& args) const;
+
+  /// Set while a plugin registers, so that its operations are tagged with its name.
+  void set_current_plugin(std::string plugin) { current_plugin_ = std::move(plugin); }
+
+ private:
+  std::map<std::string, Operation, std::less<>> ops_;
+  std::vector<std::pair<std::string, ScopeResolver>> scopes_;
+  std::string current_plugin_;
+};
+
+}  // namespace pacte

@@ -1,0 +1,413 @@
+#include "core/engine.hpp"
+
+#include <sodium.h>
+
+#include "core/logger.hpp"
+
+namespace pacte {
+
+namespace {
+
+std::string hash_request(const std::string& op, const Json& args) {
+  std::string text = op + "\n" + args.dump();
+  unsigned char out[crypto_generichash_BYTES];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(text.data()),
+                     text.size(), nullptr, 0);
+  char hex[crypto_generichash_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+  return hex;
+}
+
+Result unavailable(const std::string& why) {
+  return Result::fail(ErrorCode::unavailable, "the server could not do this now (" + why + "); retry",
+                      "le serveur n'a pas pu le faire maintenant (" + why + ") ; réessayez");
+}
+
+}  // namespace
+
+// --- EngineContext ----------------------------------------------------------------------
+
+std::int64_t EngineContext::append_event(std::int64_t workspace, std::string_view type,
+                                         const Json& data, std::string_view subject) {
+  auto& bump = db_.prepare("UPDATE workspaces SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq");
+  bump.bind(1, workspace);
+  if (!bump.step()) throw SqlError(0, "append_event: no workspace " + std::to_string(workspace));
+  std::int64_t seq = bump.int64(0);
+  bump.reset();
+  std::string at = now_text();
+  std::string payload = data.dump();
+  auto& ins = db_.prepare(
+      "INSERT INTO events(workspace_id, seq, type, author_id, at, subject, data) VALUES (?,?,?,?,?,?,?)");
+  ins.bind(1, workspace).bind(2, seq).bind(3, type);
+  if (author_) ins.bind(4, author_); else ins.bind_null(4);
+  ins.bind(5, at);
+  if (subject.empty()) ins.bind_null(6); else ins.bind(6, subject);
+  ins.bind(7, payload).run();
+  Json frame = {{"event", type}, {"workspace", workspace}, {"seq", seq},
+                {"author", author_ ? Json(author_) : Json(nullptr)}, {"time", at}, {"data", data}};
+  outputs_.push_back(EventOut{workspace, 0, seq, std::make_shared<const std::string>(frame.dump())});
+  return seq;
+}
+
+std::int64_t EngineContext::personal_event(std::int64_t person, std::string_view type, const Json& data) {
+  auto& bump = db_.prepare("UPDATE people SET personal_seq = personal_seq + 1 WHERE id = ? RETURNING personal_seq");
+  bump.bind(1, person);
+  if (!bump.step()) throw SqlError(0, "personal_event: no person");
+  std::int64_t seq = bump.int64(0);
+  bump.reset();
+  std::string at = now_text();
+  auto& ins = db_.prepare("INSERT INTO personal_events(person_id, seq, type, at, data) VALUES (?,?,?,?,?)");
+  ins.bind(1, person).bind(2, seq).bind(3, type).bind(4, at).bind(5, data.dump()).run();
+  Json frame = {{"event", type}, {"stream", "personal"}, {"seq", seq}, {"time", at}, {"data", data}};
+  outputs_.push_back(EventOut{0, person, seq, std::make_shared<const std::string>(frame.dump())});
+  return seq;
+}
+
+bool EngineContext::is_admin(std::int64_t person) {
+  auto& q = db_.prepare("SELECT is_admin FROM people WHERE id = ? AND disabled = 0");
+  q.bind(1, person);
+  bool admin = q.step() && q.int64(0) != 0;
+  q.reset();
+  return admin;
+}
+
+Role EngineContext::role_of(std::int64_t person, std::int64_t workspace) {
+  if (person == 0) return Role::none;
+  auto& exists = db_.prepare("SELECT 1 FROM workspaces WHERE id = ?");
+  exists.bind(1, workspace);
+  bool found = exists.step();
+  exists.reset();
+  if (!found) return Role::none;
+  if (is_admin(person)) return Role::owner;
+  // Highest of the direct membership and the memberships of the person's organisations.
+  auto& q = db_.prepare(
+      "SELECT MAX(CASE m.role WHEN 'owner' THEN 3 WHEN 'member' THEN 2 WHEN 'observer' THEN 1 END) "
+      "FROM workspace_members m WHERE m.workspace_id = ?1 AND (m.person_id = ?2 OR m.organisation_id IN "
+      "(SELECT organisation_id FROM affiliations WHERE person_id = ?2))");
+  q.bind(1, workspace).bind(2, person);
+  Role r = Role::none;
+  if (q.step() && !q.is_null(0)) r = static_cast<Role>(q.int64(0));
+  q.reset();
+  return r;
+}
+
+std::vector<Member> EngineContext::members(std::int64_t workspace) {
+  std::vector<Member> out;
+  auto& q = db_.prepare(
+      "SELECT p.id, MAX(CASE m.role WHEN 'owner' THEN 3 WHEN 'member' THEN 2 WHEN 'observer' THEN 1 END) "
+      "FROM workspace_members m JOIN people p ON p.disabled = 0 AND (p.id = m.person_id OR p.id IN "
+      "(SELECT person_id FROM affiliations a WHERE a.organisation_id = m.organisation_id)) "
+      "WHERE m.workspace_id = ? GROUP BY p.id ORDER BY p.id");
+  q.bind(1, workspace);
+  while (q.step()) out.push_back(Member{q.int64(0), static_cast<Role>(q.int64(1))});
+  q.reset();
+  return out;
+}
+
+void EngineContext::log(std::string_view level, std::string_view event, const Json& fields) {
+  LogLevel l = LogLevel::info;
+  Logger::parse_level(level, l);
+  Logger::instance().write(l, event, fields);
+}
+
+std::int64_t EngineContext::resolve_workspace(const Json& args) {
+  if (!args.is_object()) return 0;
+  for (auto& [name, resolver] : dispatcher_.scopes()) {
+    auto it = args.find(name);
+    if (it == args.end() || !it->is_number_integer()) continue;
+    auto ws = resolver(*this, it->get<std::int64_t>());
+    return ws ? *ws : -1;
+  }
+  return 0;
+}
+
+// --- Engine -----------------------------------------------------------------------------
+
+Engine::Engine(Database& db, Dispatcher& dispatcher, const Clock& clock, Metrics& metrics)
+    : db_(db), dispatcher_(dispatcher), clock_(clock), metrics_(metrics) {}
+
+Engine::~Engine() { stop(); }
+
+void Engine::start() {
+  thread_ = std::thread([this] { loop(); });
+}
+
+void Engine::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  std::lock_guard lock(mutex_);
+  stopped_ = true;
+}
+
+void Engine::submit(Inbound request) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopped_) {
+      queue_.push_back(Item{std::move(request)});
+      metrics_.engine_queue.fetch_add(1, std::memory_order_relaxed);
+      cv_.notify_one();
+      return;
+    }
+  }
+  // Stopped: answer at once so that no request waits forever.
+  Batch batch;
+  Completion c;
+  c.result = unavailable("shutting down");
+  c.client_id = request.client_id;
+  c.on_done = std::move(request.on_done);
+  batch.completions.push_back(std::move(c));
+  if (sink_) sink_(std::move(batch));
+}
+
+void Engine::post(Task task) {
+  std::lock_guard lock(mutex_);
+  queue_.push_back(Item{std::move(task)});
+  metrics_.engine_queue.fetch_add(1, std::memory_order_relaxed);
+  cv_.notify_one();
+}
+
+std::size_t Engine::queue_depth() {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+void Engine::loop() {
+  for (;;) {
+    std::vector<Item> items;
+    {
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) {
+        stopped_ = true;
+        return;
+      }
+      while (!queue_.empty() && items.size() < max_batch_) {
+        items.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    metrics_.engine_queue.fetch_sub(static_cast<std::int64_t>(items.size()), std::memory_order_relaxed);
+    process(items);
+  }
+}
+
+void Engine::run_once() {
+  std::vector<Item> items;
+  {
+    std::lock_guard lock(mutex_);
+    while (!queue_.empty()) {
+      items.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+  }
+  metrics_.engine_queue.fetch_sub(static_cast<std::int64_t>(items.size()), std::memory_order_relaxed);
+  if (!items.empty()) process(items);
+}
+
+void Engine::process(std::vector<Item>& items) {
+  EngineContext ctx(db_, clock_, dispatcher_);
+  Batch batch;
+  bool began = false;
+  try {
+    db_.exec("BEGIN IMMEDIATE");
+    began = true;
+  } catch (const SqlError& e) {
+    log_error("store.begin_failed", {{"error", e.what()}});
+  }
+  for (auto& item : items) {
+    if (auto* req = std::get_if<Inbound>(&item.work)) {
+      if (!began) {
+        Completion c;
+        c.result = unavailable("storage");
+        c.client_id = req->client_id;
+        c.locale = req->caller.locale;
+        c.on_done = std::move(req->on_done);
+        batch.completions.push_back(std::move(c));
+        continue;
+      }
+      batch.completions.push_back(handle(ctx, *req));
+    } else if (began) {
+      auto& task = std::get<Task>(item.work);
+      std::size_t mark = ctx.outputs().size();
+      try {
+        db_.exec("SAVEPOINT task");
+        task(ctx);
+        db_.exec("RELEASE task");
+      } catch (const std::exception& e) {
+        ctx.outputs().resize(mark);
+        for (auto& c : ctx.task_completions)
+          if (c.result.is_ok()) c.result = unavailable("internal error");
+        try {
+          db_.exec("ROLLBACK TO task; RELEASE task");
+        } catch (...) {
+        }
+        log_error("engine.task_failed", {{"error", e.what()}});
+      }
+    }
+  }
+  if (began) {
+    auto t0 = std::chrono::steady_clock::now();
+    try {
+      db_.exec("COMMIT");
+      metrics_.commits.fetch_add(1, std::memory_order_relaxed);
+    } catch (const SqlError& e) {
+      metrics_.commit_failures.fetch_add(1, std::memory_order_relaxed);
+      log_error("store.commit_failed", {{"error", e.what()}});
+      try {
+        db_.exec("ROLLBACK");
+      } catch (...) {
+      }
+      // Nothing was stored: nothing is acknowledged, nothing is broadcast.
+      ctx.outputs().clear();
+      for (auto& c : ctx.task_completions) c.result = unavailable("storage");
+      for (auto& c : batch.completions) {
+        c.result = unavailable("storage");
+        c.before_reply.clear();
+        c.subscriptions.clear();
+      }
+    }
+    metrics_.commit_latency.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  for (auto& o : ctx.outputs())
+    if (std::holds_alternative<EventOut>(o)) metrics_.events_total.fetch_add(1, std::memory_order_relaxed);
+  for (auto& c : ctx.task_completions) batch.completions.push_back(std::move(c));
+  batch.outputs = std::move(ctx.outputs());
+  if (sink_) sink_(std::move(batch));
+}
+
+Completion Engine::handle(EngineContext& ctx, Inbound& req) {
+  Completion c;
+  c.client_id = req.client_id;
+  c.on_done = std::move(req.on_done);
+  ctx.completion = &c;
+  std::size_t mark = ctx.outputs().size();
+  metrics_.requests_total.fetch_add(1, std::memory_order_relaxed);
+  try {
+    db_.exec("SAVEPOINT req");
+    if (!req.credential.empty() && req.caller.person == 0 && authenticate_)
+      authenticate_(ctx, req.credential, req.caller);
+    c.locale = req.caller.locale;
+    const Operation* op = dispatcher_.find(req.op);
+    if (!op) {
+      c.result = Result::fail(ErrorCode::not_found, "unknown operation '" + req.op + "'",
+                              "opération inconnue « " + req.op + " »", "op");
+    } else {
+      c.result = authorize_and_run(ctx, req, *op);
+    }
+    if (c.result.is_ok()) {
+      db_.exec("RELEASE req");
+    } else {
+      ctx.outputs().resize(mark);
+      c.before_reply.clear();
+      c.subscriptions.clear();
+      db_.exec("ROLLBACK TO req; RELEASE req");
+    }
+  } catch (const std::exception& e) {
+    ctx.outputs().resize(mark);
+    c.before_reply.clear();
+    c.subscriptions.clear();
+    try {
+      db_.exec("ROLLBACK TO req; RELEASE req");
+    } catch (...) {
+    }
+    const Operation* op = dispatcher_.find(req.op);
+    log_error("engine.handler_failed",
+              {{"op", req.op}, {"plugin", op ? op->plugin : ""}, {"error", e.what()}});
+    c.result = unavailable(dynamic_cast<const SqlError*>(&e) ? "storage" : "internal error");
+  }
+  ctx.completion = nullptr;
+  ctx.set_author(0);
+  c.caller = req.caller;
+  if (!c.result.is_ok()) metrics_.request_errors.fetch_add(1, std::memory_order_relaxed);
+  metrics_.request_latency.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - req.received).count());
+  return c;
+}
+
+Result Engine::authorize_and_run(EngineContext& ctx, Inbound& req, const Operation& op) {
+  const Caller& caller = req.caller;
+  if (op.rule != Rule::anonymous && caller.person == 0)
+    return Result::fail(ErrorCode::unauthenticated, "sign in first", "connectez-vous d'abord");
+  if (op.change && caller.read_only)
+    return Result::fail(ErrorCode::forbidden, "this token is read-only",
+                        "ce jeton ne permet que la lecture");
+  if (op.rule == Rule::admin && !caller.admin)
+    return Result::fail(ErrorCode::forbidden, "only an instance administrator may do this",
+                        "réservé aux administrateurs");
+
+  std::int64_t workspace = ctx.resolve_workspace(req.args);
+  Role role = Role::none;
+  bool ws_rule = op.rule == Rule::observer || op.rule == Rule::member || op.rule == Rule::owner;
+  if (ws_rule && workspace == 0)
+    return Result::fail(ErrorCode::bad_request, "this operation needs a workspace",
+                        "cette opération demande un espace", "args");
+  if (workspace == -1 || (workspace > 0 && (role = ctx.role_of(caller.person, workspace)) == Role::none)) {
+    // A non-member gets the same answer as for an object that does not exist.
+    if (ws_rule || workspace != 0)
+      return Result::fail(ErrorCode::not_found, "no such object", "introuvable");
+  }
+  if (ws_rule) {
+    Role needed = op.rule == Rule::owner ? Role::owner : op.rule == Rule::member ? Role::member : Role::observer;
+    if (role < needed)
+      return Result::fail(ErrorCode::forbidden,
+                          "your role in this workspace does not allow this (needs " +
+                              std::string(to_string(needed)) + ")",
+                          "votre rôle dans cet espace ne le permet pas");
+  }
+  if (workspace > 0 && !op.plugin.empty()) {
+    auto& q = ctx.sql("SELECT enabled FROM workspace_plugins WHERE workspace_id = ? AND plugin = ?");
+    q.bind(1, workspace).bind(2, op.plugin);
+    bool enabled = q.step() && q.int64(0) != 0;
+    q.reset();
+    if (!enabled) return Result::fail(ErrorCode::not_found, "this plugin is not enabled here",
+                                      "ce module n'est pas activé dans cet espace");
+  }
+  if (workspace > 0 && op.change && op.name != "workspaces.archive") {
+    auto& q = ctx.sql("SELECT archived FROM workspaces WHERE id = ?");
+    q.bind(1, workspace);
+    bool archived = q.step() && q.int64(0) != 0;
+    q.reset();
+    if (archived) return Result::fail(ErrorCode::conflict, "this workspace is archived",
+                                      "cet espace est archivé");
+  }
+
+  Call call{caller, req.args, workspace, role, req.client_id};
+  if (op.predicate)
+    if (auto err = op.predicate(ctx, call)) return Result::fail(*err);
+
+  // Idempotency: the same (person, id) returns the first reply; a different body conflicts.
+  bool idempotent = op.change && !req.client_id.empty() && caller.person != 0;
+  std::string hash;
+  if (idempotent) {
+    hash = hash_request(op.name, req.args);
+    auto& q = ctx.sql("SELECT request_hash, reply FROM requests WHERE person_id = ? AND client_id = ?");
+    q.bind(1, caller.person).bind(2, req.client_id);
+    if (q.step()) {
+      std::string stored_hash = q.text(0);
+      std::string reply = q.text(1);
+      q.reset();
+      if (stored_hash != hash)
+        return Result::fail(ErrorCode::conflict,
+                            "this request id was already used for a different request",
+                            "cet identifiant de requête a déjà servi pour une autre requête", "id");
+      return Result::ok(Json::parse(reply));
+    }
+    q.reset();
+  }
+  ctx.set_author(caller.person);
+  Result r = op.handler(ctx, call);
+  if (r.is_ok() && idempotent) {
+    auto& ins = ctx.sql("INSERT INTO requests(person_id, client_id, request_hash, reply, created_at) VALUES (?,?,?,?,?)");
+    ins.bind(1, caller.person).bind(2, req.client_id).bind(3, hash).bind(4, r.value().dump())
+        .bind(5, to_millis(ctx.now())).run();
+  }
+  return r;
+}
+
+}  // namespace pacte

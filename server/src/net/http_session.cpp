@@ -1,0 +1,382 @@
+#include "net/http_session.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/logger.hpp"
+#include "core/schema.hpp"
+#include "net/websocket_session.hpp"
+
+namespace pacte::net {
+
+namespace {
+
+std::string_view mime_type(const std::string& path) {
+  auto ext = std::filesystem::path(path).extension().string();
+  if (ext == ".html") return "text/html; charset=utf-8";
+  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".json" || ext == ".map") return "application/json";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".jpg" || ext == ".jpeg") return "image/jpeg";
+  if (ext == ".ico") return "image/x-icon";
+  if (ext == ".woff2") return "font/woff2";
+  if (ext == ".txt") return "text/plain; charset=utf-8";
+  if (ext == ".webmanifest") return "application/manifest+json";
+  return "application/octet-stream";
+}
+
+bool origin_allowed(const ServerConfig& config, std::string_view origin) {
+  for (auto& o : config.allowed_origins)
+    if (origin == o) return true;
+  return false;
+}
+
+}  // namespace
+
+std::string cookie_value(std::string_view header, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    while (pos < header.size() && (header[pos] == ' ' || header[pos] == ';')) ++pos;
+    std::size_t end = header.find(';', pos);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view pair = header.substr(pos, end - pos);
+    std::size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+    pos = end + 1;
+  }
+  return {};
+}
+
+HttpSession::HttpSession(tcp::socket&& socket, SharedState& state) : stream_(std::move(socket)), state_(state) {}
+
+void HttpSession::run() {
+  asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+}
+
+std::string HttpSession::address() const {
+  beast::error_code ec;
+  auto ep = stream_.socket().remote_endpoint(ec);
+  return ec ? std::string() : ep.address().to_string();
+}
+
+void HttpSession::do_read() {
+  parser_.emplace();
+  parser_->header_limit(8 * 1024);
+  parser_->body_limit(state_.config.limits.max_http_body);
+  // A client that sends its headers too slowly (slowloris) is cut off.
+  stream_.expires_after(std::chrono::seconds(15));
+  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+void HttpSession::on_read(beast::error_code ec, std::size_t) {
+  if (ec == http::error::end_of_stream) {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    return;
+  }
+  if (ec == http::error::header_limit || ec == http::error::body_limit) {
+    req_ = {};
+    req_.version(11);
+    req_.keep_alive(false);
+    http::status st = ec == http::error::header_limit ? http::status::request_header_fields_too_large
+                                                      : http::status::payload_too_large;
+    respond_json(st, Result::fail(ErrorCode::too_large, "request too large", "requête trop grande").to_reply("fr"));
+    return;
+  }
+  if (ec) return;
+  req_ = parser_->release();
+  state_.metrics.http_requests.fetch_add(1, std::memory_order_relaxed);
+  handle();
+}
+
+void HttpSession::respond(http::response<http::string_body> res) {
+  res.set(http::field::server, "pacte");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "same-origin");
+  res.keep_alive(req_.keep_alive());
+  res.prepare_payload();
+  auto sp = std::make_shared<http::response<http::string_body>>(std::move(res));
+  response_ = sp;
+  stream_.expires_after(std::chrono::seconds(30));
+  http::async_write(stream_, *sp,
+                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), sp->keep_alive()));
+}
+
+void HttpSession::respond_json(http::status status, const Json& body, const std::string& set_cookie) {
+  http::response<http::string_body> res{status, req_.version()};
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::cache_control, "no-store");
+  if (!set_cookie.empty()) res.set(http::field::set_cookie, set_cookie);
+  if (body.is_object() && body.contains("error") && body["error"].contains("retry_after"))
+    res.set(http::field::retry_after, std::to_string(body["error"]["retry_after"].get<int>()));
+  res.body() = body.dump();
+  respond(std::move(res));
+}
+
+void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+  response_.reset();
+  if (ec) return;
+  if (!keep_alive) {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    return;
+  }
+  do_read();
+}
+
+void HttpSession::handle() {
+  std::string target(req_.target());
+  std::string path = target.substr(0, target.find('?'));
+  if (websocket::is_upgrade(req_)) {
+    if (path != "/ws") {
+      respond_json(http::status::not_found, Result::fail(ErrorCode::not_found, "no such endpoint", "introuvable").to_reply("fr"));
+      return;
+    }
+    handle_upgrade();
+    return;
+  }
+  if (req_.method() == http::verb::get && path == "/healthz") {
+    if (state_.stopping) {
+      respond_json(http::status::service_unavailable, {{"status", "stopping"}});
+      return;
+    }
+    // Healthy when the engine answers (it owns the database).
+    auto self = shared_from_this();
+    state_.engine.post([self](EngineContext& ctx) {
+      ctx.sql("SELECT 1").step();
+      Completion c;
+      c.result = Result::ok();
+      c.on_done = [self](Completion&) { self->respond_json(http::status::ok, {{"status", "ok"}}); };
+      ctx.task_completions.push_back(std::move(c));
+    });
+    return;
+  }
+  if (req_.method() == http::verb::get && path == "/metrics") {
+    http::response<http::string_body> res{http::status::ok, req_.version()};
+    res.set(http::field::content_type, "text/plain; version=0.0.4");
+    res.body() = state_.metrics.render();
+    respond(std::move(res));
+    return;
+  }
+  if (path.rfind("/api/", 0) == 0) {
+    if (req_.method() != http::verb::post) {
+      http::response<http::string_body> res{http::status::method_not_allowed, req_.version()};
+      res.set(http::field::allow, "POST");
+      res.set(http::field::content_type, "application/json");
+      res.body() = Result::fail(ErrorCode::bad_request, "use POST", "utilisez POST").to_reply("fr").dump();
+      respond(std::move(res));
+      return;
+    }
+    handle_api(path.substr(5));
+    return;
+  }
+  if (req_.method() == http::verb::get || req_.method() == http::verb::head) {
+    serve_static(req_);
+    return;
+  }
+  respond_json(http::status::method_not_allowed, Result::fail(ErrorCode::bad_request, "method not allowed", "méthode refusée").to_reply("fr"));
+}
+
+void HttpSession::serve_static(const http::request<http::string_body>& req) {
+  std::string target(req.target());
+  std::string path = target.substr(0, target.find('?'));
+  auto not_found = [&] {
+    http::response<http::string_body> res{http::status::not_found, req.version()};
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.body() = "Not found\n";
+    respond(std::move(res));
+  };
+  // No traversal: refuse dot-dot segments, backslashes, NUL and percent-encoding tricks.
+  if (path.empty() || path[0] != '/' || path.find("..") != std::string::npos ||
+      path.find('\\') != std::string::npos || path.find('%') != std::string::npos ||
+      path.find('\0') != std::string::npos) {
+    not_found();
+    return;
+  }
+  std::filesystem::path root = state_.config.web_root;
+  std::filesystem::path file = root / path.substr(1);
+  std::error_code ec;
+  if (path == "/" || std::filesystem::is_directory(file, ec)) file = root / "index.html";
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    // Client-side routes (no extension) get the application; anything else is missing.
+    if (std::filesystem::path(path).has_extension()) {
+      not_found();
+      return;
+    }
+    file = root / "index.html";
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    http::response<http::string_body> res{http::status::service_unavailable, req.version()};
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.body() = "The web client is not built (run the README's first command).\n";
+    respond(std::move(res));
+    return;
+  }
+  std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  http::response<http::string_body> res{http::status::ok, req.version()};
+  res.set(http::field::content_type, mime_type(file.string()));
+  // Vite's hashed assets never change; the page itself must be revalidated.
+  if (path.rfind("/assets/", 0) == 0) res.set(http::field::cache_control, "public, max-age=31536000, immutable");
+  else res.set(http::field::cache_control, "no-cache");
+  if (file.extension() == ".html")
+    res.set("Content-Security-Policy",
+            "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "object-src 'none'; frame-ancestors 'none'; base-uri 'self'");
+  if (req.method() == http::verb::head) {
+    res.content_length(body.size());
+  } else {
+    res.body() = std::move(body);
+  }
+  respond(std::move(res));
+}
+
+void HttpSession::handle_api(const std::string& op) {
+  std::string bearer;
+  auto auth = req_[http::field::authorization];
+  if (auth.starts_with("Bearer ")) bearer = std::string(auth.substr(7));
+  std::string cookie = cookie_value(req_[http::field::cookie], "pacte_session");
+  std::string origin(req_[http::field::origin]);
+  std::string referer(req_[http::field::referer]);
+  bool tls = state_.config.tls() || state_.config.public_url.rfind("https://", 0) == 0;
+
+  auto body_json = [&](Json& out) -> bool {
+    std::string_view body = req_.body();
+    if (body.empty()) body = "{}";
+    if (!json_depth_ok(body, state_.config.limits.max_json_depth)) {
+      respond_json(http::status::bad_request, Result::fail(ErrorCode::bad_request, "JSON nested too deeply", "JSON trop imbriqué").to_reply("fr"));
+      return false;
+    }
+    out = Json::parse(body, nullptr, false);
+    if (out.is_discarded() || !out.is_object()) {
+      respond_json(http::status::bad_request,
+                   Result::fail(ErrorCode::bad_request, "the body must be a JSON object", "le corps doit être un objet JSON").to_reply("fr"));
+      return false;
+    }
+    return true;
+  };
+  // Cross-site request forgery: a cookie-authenticated POST must come from our origin.
+  auto same_origin = [&] {
+    if (!origin.empty()) return origin_allowed(state_.config, origin);
+    for (auto& o : state_.config.allowed_origins)
+      if (referer.rfind(o + "/", 0) == 0) return true;
+    return false;
+  };
+  auto self = shared_from_this();
+  auto status_of = [](const Completion& c) {
+    return c.result.is_ok() ? http::status::ok : static_cast<http::status>(http_status(c.result.error().code));
+  };
+
+  if (op == "login") {
+    if (!origin.empty() && !origin_allowed(state_.config, origin)) {
+      respond_json(http::status::forbidden, Result::fail(ErrorCode::forbidden, "cross-origin sign-in refused", "connexion depuis une autre origine refusée").to_reply("fr"));
+      return;
+    }
+    Json args;
+    if (!body_json(args)) return;
+    static const Json schema = {{"type", "object"}, {"additionalProperties", false}, {"required", {"email", "password"}},
+                                {"properties", {{"email", {{"type", "string"}, {"minLength", 3}, {"maxLength", 254}}},
+                                                {"password", {{"type", "string"}, {"minLength", 1}, {"maxLength", 1024}}}}}};
+    if (auto err = validate_schema(schema, args)) {
+      respond_json(static_cast<http::status>(http_status(err->code)), Result::fail(*err).to_reply("fr"));
+      return;
+    }
+    state_.accounts.login(args["email"], args["password"], address(), std::string(req_[http::field::user_agent]),
+                          [self, status_of, tls](Completion& c) {
+                            std::string cookie;
+                            if (c.result.is_ok())
+                              cookie = "pacte_session=" + c.extra["token"].get<std::string>() +
+                                       "; HttpOnly; SameSite=Lax; Path=/; Max-Age=" +
+                                       std::to_string(c.extra["max_age"].get<int>()) + (tls ? "; Secure" : "");
+                            self->respond_json(status_of(c), c.result.to_reply(c.locale), cookie);
+                          });
+    return;
+  }
+
+  Inbound req;
+  if (!bearer.empty()) {
+    req.credential = bearer;
+  } else if (!cookie.empty()) {
+    if (!same_origin()) {
+      respond_json(http::status::forbidden,
+                   Result::fail(ErrorCode::forbidden, "cross-site request refused (Origin not allowed)",
+                                "requête d'un autre site refusée").to_reply("fr"));
+      return;
+    }
+    req.credential = cookie;
+  }
+  if (op == "logout") {
+    req.op = "session.logout";
+    req.args = Json::object();
+    req.on_done = [self, status_of](Completion& c) {
+      self->respond_json(status_of(c), c.result.to_reply(c.locale),
+                         "pacte_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+    };
+    state_.engine.submit(std::move(req));
+    return;
+  }
+  Json args;
+  if (!body_json(args)) return;
+  if (auto err = state_.dispatcher.validate(op, args)) {
+    respond_json(static_cast<http::status>(http_status(err->code)), Result::fail(*err).to_reply("fr"));
+    return;
+  }
+  req.op = op;
+  req.args = std::move(args);
+  req.client_id = std::string(req_["Idempotency-Key"]).substr(0, 64);
+  req.caller.address = address();
+  req.caller.user_agent = std::string(req_[http::field::user_agent]).substr(0, 300);
+  req.on_done = [self, status_of](Completion& c) { self->respond_json(status_of(c), c.result.to_reply(c.locale)); };
+  state_.engine.submit(std::move(req));
+}
+
+void HttpSession::handle_upgrade() {
+  std::string bearer;
+  auto auth = req_[http::field::authorization];
+  if (auth.starts_with("Bearer ")) bearer = std::string(auth.substr(7));
+  std::string cookie = cookie_value(req_[http::field::cookie], "pacte_session");
+  std::string credential = bearer.empty() ? cookie : bearer;
+  if (credential.empty()) {
+    respond_json(http::status::unauthorized, Result::fail(ErrorCode::unauthenticated, "sign in first", "connectez-vous d'abord").to_reply("fr"));
+    return;
+  }
+  if (bearer.empty() && !origin_allowed(state_.config, req_[http::field::origin])) {
+    respond_json(http::status::forbidden, Result::fail(ErrorCode::forbidden, "Origin not allowed", "origine non autorisée").to_reply("fr"));
+    return;
+  }
+  auto self = shared_from_this();
+  std::string addr = address();
+  std::string ua = std::string(req_[http::field::user_agent]).substr(0, 300);
+  state_.engine.post([self, credential, addr, ua](EngineContext& ctx) {
+    Completion c;
+    c.caller.address = addr;
+    c.caller.user_agent = ua;
+    bool ok = self->state_.accounts.authenticate(ctx, credential, c.caller);
+    c.result = ok ? Result::ok() : Result::fail(ErrorCode::unauthenticated, "session expired or unknown", "session expirée ou inconnue");
+    c.on_done = [self](Completion& done) {
+      auto& st = self->state_;
+      if (!done.result.is_ok()) {
+        self->respond_json(http::status::unauthorized, done.result.to_reply("fr"));
+        return;
+      }
+      if (st.stopping) {
+        self->respond_json(http::status::service_unavailable, Result::fail(ErrorCode::unavailable, "shutting down", "arrêt en cours").to_reply("fr"));
+        return;
+      }
+      if (st.sockets_of(done.caller.person) >= st.config.limits.max_sockets_per_person) {
+        self->respond_json(http::status::too_many_requests,
+                           Result::fail(Error{ErrorCode::rate_limited, "too many open connections for this person",
+                                              "trop de connexions ouvertes", "", 10}).to_reply("fr"));
+        return;
+      }
+      self->stream_.expires_never();
+      auto ws = std::make_shared<WebsocketSession>(self->stream_.release_socket(), st, done.caller);
+      ws->run(std::move(self->req_));
+    };
+    ctx.task_completions.push_back(std::move(c));
+  });
+}
+
+}  // namespace pacte::net

@@ -1,0 +1,113 @@
+#include "net/net_server.hpp"
+
+#include <thread>
+
+#include "core/logger.hpp"
+#include "net/http_session.hpp"
+#include "net/shared_state.hpp"
+
+namespace pacte {
+
+using namespace pacte::net;
+
+struct NetServer::Impl {
+  Impl(const ServerConfig& config, Engine& engine, Dispatcher& dispatcher, Accounts& accounts, Metrics& metrics)
+      : io(1), acceptor(io), signals(io), state(config, engine, dispatcher, accounts, metrics, io) {}
+
+  void accept() {
+    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+        log_warn("net.accept_failed", {{"error", ec.message()}});
+      } else {
+        socket.set_option(tcp::no_delay(true), ec);
+        std::make_shared<HttpSession>(std::move(socket), state)->run();
+      }
+      accept();
+    });
+  }
+
+  /// Graceful stop: no new connections; the engine finishes and delivers what is in
+  /// flight; then every socket is closed with 1001 and the loop ends.
+  void begin_stop() {
+    if (state.stopping.exchange(true)) return;
+    log_info("server.stopping");
+    beast::error_code ec;
+    acceptor.close(ec);
+    signals.cancel(ec);
+    drainer = std::thread([this] {
+      state.engine.stop();  // completes queued requests; their replies are posted to io
+      asio::post(io, [this] {
+        state.close_all(static_cast<std::uint16_t>(websocket::close_code::going_away), "server stopping");
+        auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::seconds(2));
+        // Give close handshakes a moment, then end the loop whatever remains.
+        auto check = std::make_shared<std::function<void(int)>>();
+        *check = [this, timer, check](int left) {
+          if (state.session_count() == 0 || left == 0) {
+            io.stop();
+            return;
+          }
+          timer->expires_after(std::chrono::milliseconds(50));
+          timer->async_wait([check, left](beast::error_code) { (*check)(left - 1); });
+        };
+        (*check)(40);
+      });
+    });
+  }
+
+  asio::io_context io;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  SharedState state;
+  std::thread drainer;
+};
+
+NetServer::NetServer(const ServerConfig& config, Engine& engine, Dispatcher& dispatcher, Accounts& accounts,
+                     Metrics& metrics)
+    : impl_(std::make_unique<Impl>(config, engine, dispatcher, accounts, metrics)) {
+  // Committed batches are handed to the network thread, in commit order.
+  engine.set_sink([this](Batch&& batch) {
+    auto shared = std::make_shared<Batch>(std::move(batch));
+    asio::post(impl_->io, [this, shared] { impl_->state.apply(*shared); });
+  });
+}
+
+NetServer::~NetServer() {
+  if (impl_->drainer.joinable()) impl_->drainer.join();
+}
+
+std::uint16_t NetServer::bind() {
+  auto& cfg = impl_->state.config;
+  beast::error_code ec;
+  auto address = asio::ip::make_address(cfg.listen_address, ec);
+  if (ec) throw std::runtime_error("invalid listen address '" + cfg.listen_address + "'");
+  tcp::endpoint ep(address, cfg.listen_port);
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + cfg.listen_address + ":" + std::to_string(cfg.listen_port) +
+                             ": " + ec.message());
+  return a.local_endpoint().port();
+}
+
+void NetServer::run(bool handle_signals) {
+  if (handle_signals) {
+    impl_->signals.add(SIGINT);
+    impl_->signals.add(SIGTERM);
+    impl_->signals.async_wait([this](beast::error_code ec, int) {
+      if (!ec) impl_->begin_stop();
+    });
+  }
+  impl_->accept();
+  impl_->io.run();
+  if (impl_->drainer.joinable()) impl_->drainer.join();
+}
+
+void NetServer::stop() {
+  asio::post(impl_->io, [this] { impl_->begin_stop(); });
+}
+
+}  // namespace pacte

@@ -1,0 +1,305 @@
+import { html, nothing } from 'lit';
+import { PacteElement } from './base';
+import { NetworkError, logout, sessionMe } from '../api';
+import { ProtocolClient, defaultSocketUrl, type ConnectionState } from '../protocol/client';
+import type { SessionMe } from '../protocol/types';
+import { Store } from '../state/store';
+import { currentRoute, interceptLinks, navigate, onRouteChange, paths, type Route } from '../router';
+import {
+  LOCALES,
+  applyLang,
+  getLocale,
+  hasStoredLocale,
+  isLocale,
+  onLocaleChange,
+  setLocale,
+  t,
+  tn,
+  type Locale,
+} from '../i18n';
+
+type Phase = 'loading' | 'unreachable' | 'login' | 'ready';
+
+/**
+ * The application shell: finds out whether a session exists, shows the
+ * sign-in screen or the workspaces, owns the protocol client and the store,
+ * and routes.
+ */
+export class PacteApp extends PacteElement {
+  static override properties = {
+    phase: { state: true },
+    route: { state: true },
+    conn: { state: true },
+    everOnline: { state: true },
+    notice: { state: true },
+    tick: { state: true },
+  };
+
+  declare phase: Phase;
+  declare route: Route;
+  declare conn: ConnectionState;
+  declare everOnline: boolean;
+  declare notice: string;
+  declare tick: number;
+
+  client: ProtocolClient | null = null;
+  store: Store | null = null;
+  private cleanups: (() => void)[] = [];
+  private sessionCleanups: (() => void)[] = [];
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastFocusedRoute = '';
+
+  constructor() {
+    super();
+    this.phase = 'loading';
+    this.route = currentRoute();
+    this.conn = 'offline';
+    this.everOnline = false;
+    this.notice = '';
+    this.tick = 0;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    applyLang();
+    interceptLinks(this);
+    const onOnline = () => this.client?.reconnectNow();
+    const onOffline = () => this.client?.dropConnection();
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') {
+        this.client?.reconnectNow();
+        this.store?.scheduleMarkRead();
+      }
+    };
+    window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
+    document.addEventListener('visibilitychange', onVisible);
+    this.cleanups.push(
+      () => window.removeEventListener('online', onOnline),
+      () => window.removeEventListener('offline', onOffline),
+      () => document.removeEventListener('visibilitychange', onVisible),
+      onRouteChange((route) => (this.route = route)),
+      onLocaleChange(() => {
+        this.tick++;
+        document.title = t('app.name');
+      }),
+    );
+    void this.checkSession();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const c of this.cleanups) c();
+    this.cleanups = [];
+    this.endSessionObjects();
+  }
+
+  private async checkSession(): Promise<void> {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    try {
+      const me = await sessionMe();
+      if (me) this.startSession(me);
+      else this.phase = 'login';
+    } catch (err) {
+      if (!(err instanceof NetworkError)) console.warn('pacte:', err);
+      this.phase = 'unreachable';
+      this.retryTimer = setTimeout(() => void this.checkSession(), 3000);
+    }
+  }
+
+  private onSignedIn = (e: CustomEvent<SessionMe>) => {
+    this.notice = '';
+    this.startSession(e.detail);
+  };
+
+  private startSession(me: SessionMe): void {
+    this.endSessionObjects();
+    if (!hasStoredLocale() && isLocale(me.person.locale)) setLocale(me.person.locale, false);
+    const client = new ProtocolClient({
+      url: defaultSocketUrl(),
+      storage: safeSessionStorage(),
+      isNetworkUp: () => navigator.onLine !== false,
+      checkSession: async () => {
+        try {
+          return (await sessionMe()) ? 'ok' : 'ended';
+        } catch {
+          return 'unknown';
+        }
+      },
+    });
+    const store = new Store(client, me);
+    this.client = client;
+    this.store = store;
+    this.everOnline = false;
+    this.conn = client.state;
+    this.sessionCleanups.push(
+      store.subscribe(() => this.tick++),
+      client.onState((s) => {
+        this.conn = s;
+        if (s === 'online') this.everOnline = true;
+      }),
+      client.onSessionEnded(() => this.sessionEnded()),
+    );
+    // Exposed for debugging from the browser console and for end-to-end tests.
+    (window as any).pacte = { client, store };
+    this.phase = 'ready';
+    client.start();
+  }
+
+  private endSessionObjects(): void {
+    for (const c of this.sessionCleanups) c();
+    this.sessionCleanups = [];
+    this.store?.dispose();
+    this.client?.stop();
+    this.store = null;
+    this.client = null;
+    (window as any).pacte = undefined;
+  }
+
+  private sessionEnded(): void {
+    this.endSessionObjects();
+    this.notice = t('app.sessionEnded');
+    this.phase = 'login';
+  }
+
+  private async signOut(): Promise<void> {
+    const client = this.client;
+    client?.clearOutbox();
+    this.endSessionObjects();
+    try {
+      await logout();
+    } catch {
+      /* the cookie is cleared by the server when it is reachable */
+    }
+    this.notice = '';
+    this.phase = 'login';
+    navigate(paths.home(), true);
+  }
+
+  private changeLocale(e: Event): void {
+    const value = (e.target as HTMLSelectElement).value;
+    if (!isLocale(value)) return;
+    setLocale(value);
+    if (this.client && this.store) {
+      const store = this.store;
+      this.client
+        .request('session.set_locale', { locale: value })
+        .then(() => store.loadWorkspaces())
+        .catch(() => {});
+    }
+  }
+
+  protected override updated(): void {
+    // After a navigation, move the focus to the new view's heading so that
+    // keyboard and screen-reader users start there.
+    const key = `${this.phase}|${location.pathname}`;
+    if (key !== this.lastFocusedRoute) {
+      const first = this.lastFocusedRoute === '';
+      this.lastFocusedRoute = key;
+      if (!first && this.phase === 'ready') {
+        requestAnimationFrame(() => {
+          const active = document.activeElement;
+          if (active && active !== document.body && this.querySelector('main')?.contains(active)) return;
+          const target = this.querySelector<HTMLElement>('[data-focus-target]');
+          target?.focus({ preventScroll: true });
+        });
+      }
+    }
+  }
+
+  override render() {
+    document.title = t('app.name');
+    switch (this.phase) {
+      case 'loading':
+        return html`<div class="splash" role="status">${t('app.loading')}</div>`;
+      case 'unreachable':
+        return html`<div class="splash" role="status">${t('app.unreachable')}</div>`;
+      case 'login':
+        return html`${this.renderTopbar(false)}
+          <main id="main" class="login-main">
+            <pacte-login .notice=${this.notice} @signed-in=${this.onSignedIn}></pacte-login>
+          </main>`;
+      case 'ready':
+        return this.renderReady();
+    }
+  }
+
+  private renderTopbar(signedIn: boolean) {
+    const me = this.store?.me;
+    const locale = getLocale();
+    return html`<a class="skip-link" href="#main">${t('app.skip')}</a>
+      <header class="topbar">
+        <a class="brand" href="/" aria-label=${t('app.name') + ' — ' + t('workspaces.title')}>
+          <span class="brand-mark" aria-hidden="true">P</span>
+          <span class="brand-name">${t('app.name')}</span>
+        </a>
+        <div class="topbar-right">
+          ${signedIn && me
+            ? html`<span class="whoami" title=${t('app.signedInAs', { name: me.person.name })}>${me.person.name}</span>`
+            : nothing}
+          <label class="lang">
+            <span class="visually-hidden">${t('app.language')}</span>
+            <select @change=${(e: Event) => this.changeLocale(e)} data-testid="language">
+              ${LOCALES.map(
+                (l: Locale) =>
+                  html`<option value=${l} ?selected=${l === locale} lang=${l}>${t(`app.language.${l}`)}</option>`,
+              )}
+            </select>
+          </label>
+          ${signedIn
+            ? html`<button class="btn btn-ghost" data-testid="logout" @click=${() => this.signOut()}>
+                ${t('app.logout')}
+              </button>`
+            : nothing}
+        </div>
+      </header>`;
+  }
+
+  private renderReady() {
+    const store = this.store!;
+    const route = this.route;
+    const offline = this.conn === 'offline' || (this.everOnline && this.conn !== 'online');
+    const pending = store.client.outbox.length;
+    const inWorkspace = route.name === 'workspace';
+    return html`${this.renderTopbar(true)}
+      ${offline
+        ? html`<div class="offline-banner" role="status" data-testid="offline-banner">
+            <span class="offline-dot" aria-hidden="true"></span>
+            <span>${t('app.offline')}</span>
+            ${pending ? html`<span class="offline-pending">${tn('app.offlinePending', pending)}</span>` : nothing}
+            <button class="btn btn-link" @click=${() => this.client?.reconnectNow()}>${t('app.retryNow')}</button>
+          </div>`
+        : nothing}
+      <div class="layout ${inWorkspace ? 'in-workspace' : 'at-home'}">
+        <nav class="sidebar" aria-label=${t('workspaces.title')}>
+          <pacte-workspace-list
+            .store=${store}
+            .active=${inWorkspace ? route.ws : null}
+            .tick=${this.tick}
+          ></pacte-workspace-list>
+        </nav>
+        <main id="main" class="main" tabindex="-1">
+          ${route.name === 'workspace'
+            ? html`<pacte-workspace .store=${store} .route=${route} .tick=${this.tick}></pacte-workspace>`
+            : html`<div class="empty-main">
+                <h1 data-focus-target tabindex="-1">${t('app.tagline')}</h1>
+                <p>${t('workspaces.choose')}</p>
+              </div>`}
+        </main>
+      </div>`;
+  }
+}
+
+function safeSessionStorage(): Storage | null {
+  try {
+    const s = window.sessionStorage;
+    s.setItem('pacte.probe', '1');
+    s.removeItem('pacte.probe');
+    return s;
+  } catch {
+    return null;
+  }
+}
+
+customElements.define('pacte-app', PacteApp);

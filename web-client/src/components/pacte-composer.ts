@@ -1,0 +1,216 @@
+import { html, nothing } from 'lit';
+import { PacteElement } from './base';
+import { mentionQuery, suggest, type Suggestion } from '../mentions';
+import type { Store } from '../state/store';
+import type { Workspace } from '../protocol/types';
+import { mentionSyntax } from '../markdown';
+import { t } from '../i18n';
+
+/**
+ * The message composer: Enter sends, Shift+Enter makes a new line, "@" offers
+ * the workspace's people and organisations. A message sent while offline goes
+ * to the outbox and leaves when the connection is back. Drafts are kept per
+ * thread for the session.
+ */
+export class PacteComposer extends PacteElement {
+  static override properties = {
+    store: { attribute: false },
+    workspace: { attribute: false },
+    threadId: { attribute: false },
+    tick: { attribute: false },
+    suggestions: { state: true },
+    activeIndex: { state: true },
+  };
+
+  declare store: Store;
+  declare workspace: Workspace;
+  declare threadId: number;
+  declare tick: number;
+  declare suggestions: Suggestion[];
+  declare activeIndex: number;
+
+  private mention: { start: number; query: string } | null = null;
+  private draftThread: number | null = null;
+
+  constructor() {
+    super();
+    this.suggestions = [];
+    this.activeIndex = 0;
+  }
+
+  private get input(): HTMLTextAreaElement | null {
+    return this.querySelector<HTMLTextAreaElement>('textarea.composer-input');
+  }
+
+  protected override updated(): void {
+    if (this.draftThread !== this.threadId) {
+      // Thread changed: save nothing (it was saved on input), restore its draft.
+      this.draftThread = this.threadId;
+      const ta = this.input;
+      if (ta) {
+        ta.value = readDraft(this.threadId);
+        this.autosize(ta);
+      }
+      this.closeSuggestions();
+    }
+  }
+
+  private onInput(e: Event): void {
+    const ta = e.target as HTMLTextAreaElement;
+    writeDraft(this.threadId, ta.value);
+    this.autosize(ta);
+    if (ta.value.trim()) this.store.typingNow(this.workspace.id, this.threadId);
+    this.updateSuggestions(ta);
+  }
+
+  private autosize(ta: HTMLTextAreaElement): void {
+    ta.style.height = 'auto';
+    ta.style.height = `${Math.min(ta.scrollHeight + 2, 220)}px`;
+  }
+
+  private updateSuggestions(ta: HTMLTextAreaElement): void {
+    const q = mentionQuery(ta.value, ta.selectionStart ?? ta.value.length);
+    this.mention = q;
+    if (!q) {
+      this.closeSuggestions();
+      return;
+    }
+    this.suggestions = suggest(this.store, this.workspace.id, q.query);
+    this.activeIndex = 0;
+  }
+
+  private closeSuggestions(): void {
+    this.suggestions = [];
+    this.activeIndex = 0;
+  }
+
+  private choose(s: Suggestion): void {
+    const ta = this.input;
+    if (!ta || !this.mention) return;
+    const caret = ta.selectionStart ?? ta.value.length;
+    const insert = mentionSyntax(s.target, s.id, s.label) + ' ';
+    ta.value = ta.value.slice(0, this.mention.start) + insert + ta.value.slice(caret);
+    const pos = this.mention.start + insert.length;
+    ta.setSelectionRange(pos, pos);
+    ta.focus();
+    writeDraft(this.threadId, ta.value);
+    this.mention = null;
+    this.closeSuggestions();
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    const open = this.suggestions.length > 0;
+    if (open) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const n = this.suggestions.length;
+        this.activeIndex = (this.activeIndex + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
+        return;
+      }
+      if ((e.key === 'Enter' || e.key === 'Tab') && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        this.choose(this.suggestions[this.activeIndex]);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        this.closeSuggestions();
+        return;
+      }
+    }
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      e.preventDefault();
+      this.send();
+    }
+  }
+
+  private send(): void {
+    const ta = this.input;
+    if (!ta) return;
+    const body = ta.value.trim();
+    if (!body) return;
+    void this.store.post(this.threadId, body);
+    ta.value = '';
+    writeDraft(this.threadId, '');
+    this.autosize(ta);
+    this.closeSuggestions();
+    ta.focus();
+  }
+
+  override render() {
+    const open = this.suggestions.length > 0;
+    const listId = `mention-list-${this.threadId}`;
+    const active = open ? `${listId}-${this.activeIndex}` : '';
+    return html`<form
+      class="composer"
+      @submit=${(e: Event) => {
+        e.preventDefault();
+        this.send();
+      }}
+    >
+      <label class="visually-hidden" for="composer-${this.threadId}">${t('composer.label')}</label>
+      <div class="composer-row">
+        <textarea
+          id="composer-${this.threadId}"
+          class="composer-input"
+          rows="1"
+          maxlength="10000"
+          placeholder=${t('composer.placeholder')}
+          data-testid="composer-input"
+          aria-describedby="composer-hint-${this.threadId}"
+          aria-autocomplete="list"
+          aria-controls=${open ? listId : nothing}
+          aria-activedescendant=${active || nothing}
+          @input=${(e: Event) => this.onInput(e)}
+          @keydown=${(e: KeyboardEvent) => this.onKeyDown(e)}
+          @click=${(e: Event) => this.updateSuggestions(e.target as HTMLTextAreaElement)}
+          @blur=${() => setTimeout(() => this.closeSuggestions(), 150)}
+        ></textarea>
+        <button class="btn btn-primary" type="submit" data-testid="composer-send">${t('composer.send')}</button>
+      </div>
+      <p class="composer-hint" id="composer-hint-${this.threadId}">${t('composer.hint')}</p>
+      ${open
+        ? html`<ul class="suggestions" id=${listId} role="listbox" aria-label=${t('composer.suggestions')} data-testid="mention-suggestions">
+            ${this.suggestions.map(
+              (s, i) => html`<li
+                id="${listId}-${i}"
+                role="option"
+                aria-selected=${i === this.activeIndex ? 'true' : 'false'}
+                class=${i === this.activeIndex ? 'is-active' : ''}
+                @mousedown=${(e: Event) => {
+                  e.preventDefault();
+                  this.choose(s);
+                }}
+              >
+                <span class="sugg-label">@${s.label}</span>
+                <span class="sugg-detail">${s.target === 'org' ? `${t('composer.organisation')} · ${s.detail}` : s.detail}</span>
+              </li>`,
+            )}
+          </ul>`
+        : nothing}
+    </form>`;
+  }
+}
+
+function draftKey(thread: number): string {
+  return `pacte.draft.${thread}`;
+}
+
+function readDraft(thread: number): string {
+  try {
+    return sessionStorage.getItem(draftKey(thread)) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function writeDraft(thread: number, value: string): void {
+  try {
+    if (value) sessionStorage.setItem(draftKey(thread), value);
+    else sessionStorage.removeItem(draftKey(thread));
+  } catch {
+    /* ignore */
+  }
+}
+
+customElements.define('pacte-composer', PacteComposer);

@@ -1,0 +1,131 @@
+/**
+ * Shapes of the objects exchanged with the Pacte server, as documented in
+ * docs/protocol.md (the single source of truth). Only what the client reads is
+ * typed; unknown fields are kept but ignored.
+ */
+
+export type Id = number;
+
+export interface Person {
+  id: Id;
+  name: string;
+  email?: string;
+  title?: string;
+  locale?: string;
+}
+
+export interface SessionOrganisation {
+  id: Id;
+  key: string;
+  name: string;
+  short: string;
+  capacity?: string;
+}
+
+export interface SessionMe {
+  person: Person;
+  organisations: SessionOrganisation[];
+  is_admin: boolean;
+}
+
+export interface Workspace {
+  id: Id;
+  pact: Id;
+  key: string;
+  name: string;
+  kind: string;
+  kind_label: string;
+  description?: string;
+  role: 'observer' | 'member' | 'owner' | string;
+  archived: boolean;
+  last_seq: number;
+  unread: number;
+  mentions: number;
+  plugins: string[];
+}
+
+export interface Thread {
+  id: Id;
+  workspace: Id;
+  title: string;
+  resolved: boolean;
+  created_by: Id;
+  created_at: string;
+  last_message_at: string;
+  message_count: number;
+  unread: number;
+  mentions: number;
+  last_read: Id | null;
+}
+
+export interface Message {
+  id: Id;
+  thread: Id;
+  workspace: Id;
+  author: Id;
+  author_name: string;
+  body: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted: boolean;
+  reply_to: Id | null;
+  reactions: Record<string, Id[]>;
+  mentions: { people: Id[]; organisations: Id[] };
+  /** Only in `chat.search` results. */
+  thread_title?: string;
+  snippet?: string;
+}
+
+export interface MemberPerson {
+  id: Id;
+  name: string;
+  title?: string;
+  role: string;
+  online: boolean;
+}
+
+export interface MemberOrganisation {
+  id: Id;
+  name: string;
+  short: string;
+  role: string;
+}
+
+export interface Members {
+  people: MemberPerson[];
+  organisations: MemberOrganisation[];
+}
+
+export interface PluginInfo {
+  name: string;
+  version?: string;
+  title?: string;
+  enabled: boolean;
+}
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  message_fr?: string;
+  field?: string;
+  retry_after?: number;
+}
+
+export interface ReplyFrame {
+  id: string;
+  ok: boolean;
+  result?: unknown;
+  error?: ErrorBody;
+}
+
+/** Any server-pushed frame: stored events (with `seq`), personal events
+ * (`stream: "personal"`), and ephemeral signals (no `seq`). */
+export interface EventFrame<D = any> {
+  event: string;
+  workspace?: Id;
+  stream?: 'personal' | string;
+  seq?: number;
+  author?: Id;
+  time?: string;
+  data: D;
+}
