@@ -109,6 +109,7 @@ const fr = {
   'message.cancel': 'Annuler',
   'message.editLabel': 'Modifier le message',
   'message.react': 'Réagir',
+  'message.reactions': 'Réactions',
   'message.reactWith': 'Réagir avec {emoji}',
   'message.reaction_one': '{emoji} : {count} réaction{mine}',
   'message.reaction_other': '{emoji} : {count} réactions{mine}',
@@ -121,7 +122,7 @@ const fr = {
   'message.you': 'Vous',
 
   'composer.label': 'Votre message',
-  'composer.placeholder': 'Écrire un message… (Entrée pour envoyer, Maj+Entrée pour aller à la ligne)',
+  'composer.placeholder': 'Écrire un message…',
   'composer.send': 'Envoyer',
   'composer.hint': 'Entrée pour envoyer, Maj+Entrée pour aller à la ligne, @ pour mentionner.',
   'composer.suggestions': 'Personnes et organisations à mentionner',
@@ -259,6 +260,7 @@ const en: Record<MessageKey, string> = {
   'message.cancel': 'Cancel',
   'message.editLabel': 'Edit the message',
   'message.react': 'React',
+  'message.reactions': 'Reactions',
   'message.reactWith': 'React with {emoji}',
   'message.reaction_one': '{emoji}: {count} reaction{mine}',
   'message.reaction_other': '{emoji}: {count} reactions{mine}',
@@ -271,7 +273,7 @@ const en: Record<MessageKey, string> = {
   'message.you': 'You',
 
   'composer.label': 'Your message',
-  'composer.placeholder': 'Write a message… (Enter to send, Shift+Enter for a new line)',
+  'composer.placeholder': 'Write a message…',
   'composer.send': 'Send',
   'composer.hint': 'Enter to send, Shift+Enter for a new line, @ to mention.',
   'composer.suggestions': 'People and organisations to mention',

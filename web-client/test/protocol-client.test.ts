@@ -461,3 +461,62 @@ describe('session end', () => {
     expect(hub.sockets).toHaveLength(1);
   });
 });
+
+describe('ids in duplicated tabs', () => {
+  it('never reuses an id when two tabs start from the same copied storage', () => {
+    const first = makeClient();
+    first.start();
+    connect(hub.current);
+    void first.request('session.me').catch(() => {});
+    const before = hub.current.last().id;
+    // A duplicated tab copies sessionStorage; time has moved on meanwhile.
+    const copy = new MemoryStorage();
+    for (const [k, v] of storage.map) copy.setItem(k, v);
+    vi.advanceTimersByTime(5);
+    const twin = new ProtocolClient({ url: 'ws://t/ws', socketFactory: hub.factory, storage: copy, random: () => 0.5 });
+    twin.start();
+    connect(hub.current);
+    void twin.request('session.me').catch(() => {});
+    void first.request('workspaces.list').catch(() => {});
+    const ids = new Set([before, hub.current.last().id, hub.sockets[0].last().id]);
+    expect(ids.size).toBe(3);
+  });
+
+  it('handles resync_required on the personal stream', () => {
+    const c = makeClient();
+    const resyncs: (number | string)[] = [];
+    c.onResync((w) => resyncs.push(w));
+    c.start();
+    connect(hub.current, { workspaces: {}, personal: 3 });
+    hub.current.push({ event: 'resync_required', stream: 'personal', data: { latest_seq: 400 } });
+    expect(resyncs).toEqual(['personal']);
+    expect(c.personalSeq).toBe(400);
+  });
+});
+
+describe('stalled connections', () => {
+  it('drops a connection that never opens and tries again', () => {
+    const c = makeClient({ connectTimeoutMs: 5000 });
+    c.start();
+    expect(hub.sockets).toHaveLength(1);
+    vi.advanceTimersByTime(5000); // neither open nor close: give up on it
+    expect(hub.sockets[0].closedByClient).not.toBeNull();
+    expect(c.state).toBe('offline');
+    vi.advanceTimersByTime(375);
+    expect(hub.sockets).toHaveLength(2);
+    connect(hub.current);
+    vi.advanceTimersByTime(60_000); // an online connection is left alone
+    expect(hub.sockets).toHaveLength(2);
+    expect(c.state).toBe('online');
+  });
+
+  it('drops a connection whose subscription gets no answer', () => {
+    const c = makeClient({ connectTimeoutMs: 5000 });
+    c.start();
+    hub.current.open();
+    vi.advanceTimersByTime(5000);
+    expect(c.state).toBe('offline');
+    vi.advanceTimersByTime(375);
+    expect(hub.sockets).toHaveLength(2);
+  });
+});

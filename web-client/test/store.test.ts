@@ -253,3 +253,19 @@ describe('events', () => {
     expect(store.messages.get(1)!.moreBefore).toBe(false);
   });
 });
+
+describe('workspace names', () => {
+  it('drops the kind from a name shown under its kind heading', async () => {
+    const { shortWorkspaceName, kindGroupLabel } = await import('../src/state/store');
+    const w = ws(1, 'comite_technique', 'Comité technique — Centre Socioculturel des Moulins', {
+      kind_label: 'Comité technique',
+      kind_label_plural: 'Comités techniques',
+      kind_label_plural_en: 'Technical committees',
+    });
+    expect(shortWorkspaceName(w)).toBe('Centre Socioculturel des Moulins');
+    expect(shortWorkspaceName(ws(2, 'comite_pilotage', 'Comité de pilotage', { kind_label: 'Comité de pilotage' }))).toBe(
+      'Comité de pilotage',
+    );
+    expect(kindGroupLabel(w)).toBe('Comités techniques');
+  });
+});

@@ -447,6 +447,13 @@ void Chat::register_operations(Dispatcher& d) {
            return Result::ok();
          }});
 
+  // Typing is relayed by the network layer without reaching the engine; over HTTP it is
+  // accepted and has no effect (nobody to relay to from a script).
+  d.add({.name = "chat.typing",
+         .schema = obj_schema({{"workspace", kId}, {"thread", kId}}, {"workspace", "thread"}),
+         .rule = Rule::member,
+         .handler = [](Context&, const Call&) { return Result::ok(); }});
+
   d.add({.name = "chat.search",
          .schema = obj_schema({{"query", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}},
                                {"workspace", kId}, {"thread", kId}, {"author", kId},

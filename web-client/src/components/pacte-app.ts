@@ -200,7 +200,12 @@ export class PacteApp extends PacteElement {
       if (!first && this.phase === 'ready') {
         requestAnimationFrame(() => {
           const active = document.activeElement;
-          if (active && active !== document.body && this.querySelector('main')?.contains(active)) return;
+          // Keep the focus where it is when it is still on screen in the main
+          // area (a thread opened from the list: the list keeps the focus).
+          const stays =
+            active && active !== document.body && this.querySelector('main')?.contains(active) &&
+            active.getClientRects().length > 0;
+          if (stays) return;
           const target = this.querySelector<HTMLElement>('[data-focus-target]');
           target?.focus({ preventScroll: true });
         });
@@ -230,7 +235,7 @@ export class PacteApp extends PacteElement {
     const locale = getLocale();
     return html`<a class="skip-link" href="#main">${t('app.skip')}</a>
       <header class="topbar">
-        <a class="brand" href="/" aria-label=${t('app.name') + ' — ' + t('workspaces.title')}>
+        <a class="brand" href="/">
           <span class="brand-mark" aria-hidden="true">P</span>
           <span class="brand-name">${t('app.name')}</span>
         </a>
@@ -283,7 +288,7 @@ export class PacteApp extends PacteElement {
           ${route.name === 'workspace'
             ? html`<pacte-workspace .store=${store} .route=${route} .tick=${this.tick}></pacte-workspace>`
             : html`<div class="empty-main">
-                <h1 data-focus-target tabindex="-1">${t('app.tagline')}</h1>
+                <p class="lead">${t('app.tagline')}</p>
                 <p>${t('workspaces.choose')}</p>
               </div>`}
         </main>

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { PacteElement } from './base';
 import { NetworkError, login, sessionMe } from '../api';
-import { t } from '../i18n';
+import { errorText, t } from '../i18n';
 
 /** The sign-in screen. Fires `signed-in` with the `session.me` result. */
 export class PacteLogin extends PacteElement {
@@ -51,6 +51,8 @@ export class PacteLogin extends PacteElement {
         this.error = r.retryAfter
           ? t('login.rateLimited', { seconds: Math.ceil(r.retryAfter) })
           : t('login.rateLimitedNoDelay');
+      } else if (r.error) {
+        this.error = errorText({ message: r.error.message, messageFr: r.error.message_fr });
       } else {
         this.error = t('login.failed', { status: r.status });
       }

@@ -15,9 +15,11 @@ export class PacteMessage extends PacteElement {
     message: { attribute: false },
     ctx: { attribute: false },
     canWrite: { attribute: false },
+    compact: { attribute: false },
     tick: { attribute: false },
     editing: { state: true },
     picking: { state: true },
+    active: { state: true },
     error: { state: true },
   };
 
@@ -25,9 +27,11 @@ export class PacteMessage extends PacteElement {
   declare message: Message;
   declare ctx: MentionContext;
   declare canWrite: boolean;
+  declare compact: boolean;
   declare tick: number;
   declare editing: boolean;
   declare picking: boolean;
+  declare active: boolean;
   declare error: string;
 
   private htmlCache = { key: '', html: '' };
@@ -36,6 +40,7 @@ export class PacteMessage extends PacteElement {
     super();
     this.editing = false;
     this.picking = false;
+    this.active = false;
     this.error = '';
   }
 
@@ -54,6 +59,9 @@ export class PacteMessage extends PacteElement {
     }
     if (changed.has('picking') && this.picking) {
       this.querySelector<HTMLButtonElement>('.emoji-picker button')?.focus();
+    }
+    if (changed.has('editing') && !this.editing && changed.get('editing')) {
+      this.active = false;
     }
   }
 
@@ -113,6 +121,13 @@ export class PacteMessage extends PacteElement {
     }
   }
 
+  /** On touch screens a tap on the message shows its actions. */
+  private tap(e: Event): void {
+    const target = e.target as Element;
+    if (target.closest('a, button, textarea, input, .mention')) return;
+    this.active = !this.active;
+  }
+
   override render() {
     const m = this.message;
     if (!m) return nothing;
@@ -120,18 +135,24 @@ export class PacteMessage extends PacteElement {
     const mine = m.author === me;
     const reactions = Object.entries(m.reactions ?? {}).filter(([, people]) => people.length > 0);
     const mentioned = !m.deleted && this.store.mentionsMe(m);
+    const toolbar = !m.deleted && !this.editing && this.canWrite;
     return html`<article
-      class="message ${mine ? 'is-mine' : ''} ${mentioned ? 'is-mentioned' : ''} ${m.deleted ? 'is-deleted' : ''}"
+      class="message ${this.compact ? 'is-compact' : ''} ${mine ? 'is-mine' : ''} ${mentioned ? 'is-mentioned' : ''} ${m.deleted ? 'is-deleted' : ''} ${this.active || this.picking ? 'is-active' : ''}"
       data-testid="message"
       data-message-id=${m.id}
       aria-labelledby="msg-${m.id}-author"
+      @click=${(e: Event) => this.tap(e)}
     >
-      <span class="avatar" aria-hidden="true">${initials(m.author_name ?? '?')}</span>
+      ${this.compact
+        ? html`<time class="compact-time" datetime=${m.created_at} title=${formatDateTime(m.created_at)}
+            >${formatMessageTime(m.created_at)}</time
+          >`
+        : html`<span class="avatar" aria-hidden="true">${initials(m.author_name ?? '?')}</span>`}
       <div class="message-main">
-        <div class="message-head">
+        <div class="message-head ${this.compact ? 'visually-hidden' : ''}">
           <span class="author" id="msg-${m.id}-author">${m.author_name}</span>
           <time datetime=${m.created_at} title=${formatDateTime(m.created_at)}>${formatMessageTime(m.created_at)}</time>
-          ${m.edited_at && !m.deleted
+          ${m.edited_at && !m.deleted && !this.compact
             ? html`<span class="edited" data-testid="message-edited" title=${t('message.editedAt', { date: formatDateTime(m.edited_at) })}
                 >(${t('message.edited')})</span
               >`
@@ -156,68 +177,70 @@ export class PacteMessage extends PacteElement {
                 </div>
               </div>`
             : html`<div class="message-body md" data-testid="message-body">${unsafeHTML(this.bodyHtml())}</div>`}
+        ${m.edited_at && !m.deleted && this.compact && !this.editing
+          ? html`<span class="edited" data-testid="message-edited" title=${t('message.editedAt', { date: formatDateTime(m.edited_at) })}
+              >(${t('message.edited')})</span
+            >`
+          : nothing}
         ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
-        ${!m.deleted ? this.renderReactions(reactions, mine) : nothing}
+        ${!m.deleted && reactions.length ? this.renderReactions(reactions) : nothing}
+        ${this.picking ? this.renderPicker() : nothing}
       </div>
+      ${toolbar
+        ? html`<div class="message-toolbar" role="group" aria-label=${t('message.actions', { name: mine ? t('message.you') : m.author_name })}>
+            <button
+              class="tool react-btn"
+              aria-expanded=${this.picking ? 'true' : 'false'}
+              title=${t('message.react')}
+              data-testid="react-open"
+              @click=${() => (this.picking = !this.picking)}
+            >
+              <span aria-hidden="true">☺</span><span class="visually-hidden">${t('message.react')}</span>
+            </button>
+            ${mine
+              ? html`<button class="tool" data-testid="message-edit" @click=${() => (this.editing = true)}>
+                    ${t('message.edit')}
+                  </button>
+                  <button class="tool danger" data-testid="message-delete" @click=${() => this.removeMessage()}>
+                    ${t('message.delete')}
+                  </button>`
+              : nothing}
+          </div>`
+        : nothing}
     </article>`;
   }
 
-  private renderReactions(reactions: [string, number[]][], mine: boolean) {
+  private renderPicker() {
+    return html`<div class="emoji-picker" role="group" aria-label=${t('message.react')} @keydown=${(e: KeyboardEvent) => this.pickerKey(e)}>
+      ${QUICK_REACTIONS.map(
+        (emoji) => html`<button class="btn-icon" aria-label=${t('message.reactWith', { emoji })} @click=${() => this.react(emoji)}>
+          <span aria-hidden="true">${emoji}</span>
+        </button>`,
+      )}
+    </div>`;
+  }
+
+  private renderReactions(reactions: [string, number[]][]) {
     const me = this.store.myId;
-    return html`<div class="message-foot">
-      <div class="reactions" role="group" aria-label=${t('message.react')}>
-        ${reactions.map(([emoji, people]) => {
-          const pressed = people.includes(me);
-          const label = tn('message.reaction', people.length, {
-            emoji,
-            mine: pressed ? t('message.reactionMine') : '',
-          });
-          return html`<button
-            class="reaction ${pressed ? 'is-pressed' : ''}"
-            aria-pressed=${pressed ? 'true' : 'false'}
-            aria-label=${label}
-            title=${label}
-            ?disabled=${!this.canWrite}
-            data-testid="reaction"
-            @click=${() => this.react(emoji)}
-          >
-            <span aria-hidden="true">${emoji} ${people.length}</span>
-          </button>`;
-        })}
-        ${this.canWrite
-          ? html`<span class="react-wrap">
-              <button
-                class="react-btn btn-icon"
-                aria-expanded=${this.picking ? 'true' : 'false'}
-                aria-label=${t('message.react')}
-                title=${t('message.react')}
-                data-testid="react-open"
-                @click=${() => (this.picking = !this.picking)}
-              >
-                <span aria-hidden="true">☺+</span>
-              </button>
-              ${this.picking
-                ? html`<span class="emoji-picker" role="group" aria-label=${t('message.react')} @keydown=${(e: KeyboardEvent) => this.pickerKey(e)}>
-                    ${QUICK_REACTIONS.map(
-                      (emoji) => html`<button class="btn-icon" aria-label=${t('message.reactWith', { emoji })} @click=${() => this.react(emoji)}>
-                        <span aria-hidden="true">${emoji}</span>
-                      </button>`,
-                    )}
-                  </span>`
-                : nothing}
-            </span>`
-          : nothing}
-      </div>
-      ${mine && this.canWrite && !this.editing
-        ? html`<div class="message-tools" role="group" aria-label=${t('message.actions', { name: t('message.you') })}>
-            <button class="btn btn-link btn-small" data-testid="message-edit" @click=${() => (this.editing = true)}>
-              ${t('message.edit')}
-            </button>
-            <button class="btn btn-link btn-small danger" data-testid="message-delete" @click=${() => this.removeMessage()}>
-              ${t('message.delete')}
-            </button>
-          </div>`
-        : nothing}
+    return html`<div class="reactions" role="group" aria-label=${t('message.reactions')}>
+      ${reactions.map(([emoji, people]) => {
+        const pressed = people.includes(me);
+        const label = tn('message.reaction', people.length, {
+          emoji,
+          mine: pressed ? t('message.reactionMine') : '',
+        });
+        return html`<button
+          class="reaction ${pressed ? 'is-pressed' : ''}"
+          aria-pressed=${pressed ? 'true' : 'false'}
+          aria-label=${label}
+          title=${label}
+          ?disabled=${!this.canWrite}
+          data-testid="reaction"
+          @click=${() => this.react(emoji)}
+        >
+          <span aria-hidden="true">${emoji} ${people.length}</span>
+        </button>`;
+      })}
     </div>`;
   }
 }

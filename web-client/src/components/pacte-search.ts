@@ -84,7 +84,7 @@ export class PacteSearch extends PacteElement {
                     <span class="muted">${t('search.inThread', { title: m.thread_title ?? '' })}</span>
                     <time datetime=${m.created_at}>${formatDateTime(m.created_at)}</time>
                   </span>
-                  <span class="result-snippet">${m.snippet ? m.snippet : plainText(m.body).slice(0, 240)}</span>
+                  <span class="result-snippet">${plainText(m.snippet || m.body).slice(0, 240)}</span>
                 </a>
               </li>`,
             )}

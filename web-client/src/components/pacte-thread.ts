@@ -63,8 +63,15 @@ export class PacteThread extends PacteElement {
   }
 
   protected override updated(): void {
-    const el = (this.scrollEl = this.querySelector<HTMLElement>('.messages-scroll'));
-    if (!el) return;
+    this.scrollEl = this.querySelector<HTMLElement>('.messages-scroll');
+    // The messages are elements of their own that render after this one:
+    // measure and scroll once they have.
+    requestAnimationFrame(() => this.adjustScroll());
+  }
+
+  private adjustScroll(): void {
+    const el = this.scrollEl;
+    if (!el || !el.isConnected) return;
     const entry = this.store.messages.get(this.threadId);
     const list = entry?.list ?? [];
     const firstId = list[0]?.id ?? null;
@@ -116,6 +123,7 @@ export class PacteThread extends PacteElement {
     const typing = store.typingIn(this.threadId);
     const ctx = { me: store.myId, myOrganisations: store.myOrganisations };
     let dividerShown = false;
+    let prev: Message | null = null;
     return html`<div class="thread">
       <header class="thread-head">
         <a class="back-link only-phone" href=${paths.workspace(ws.id)}
@@ -156,12 +164,18 @@ export class PacteThread extends PacteElement {
                 !dividerShown && this.readMark !== null && this.readMark !== undefined &&
                 m.id > this.readMark && m.author !== store.myId;
               if (showDivider) dividerShown = true;
+              // Consecutive messages of one author within five minutes are
+              // shown as a group: name and avatar once.
+              const compact =
+                !showDivider && prev !== null && prev.author === m.author && !prev.deleted && !m.deleted &&
+                Date.parse(m.created_at) - Date.parse(prev.created_at) < 5 * 60_000;
+              prev = m;
               return html`${showDivider
                   ? html`<li class="new-divider" role="separator" aria-label=${t('thread.newMessages')}>
                       <span>${t('thread.newMessages')}</span>
                     </li>`
                   : nothing}<li class="message-li">
-                  <pacte-message .store=${store} .message=${m} .ctx=${ctx} .canWrite=${canWrite} .tick=${this.tick}></pacte-message>
+                  <pacte-message .store=${store} .message=${m} .ctx=${ctx} .canWrite=${canWrite} .compact=${compact} .tick=${this.tick}></pacte-message>
                 </li>`;
             },
           )}

@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { PacteElement } from './base';
-import type { Store } from '../state/store';
+import { shortWorkspaceName, type Store } from '../state/store';
 import type { Workspace } from '../protocol/types';
 import { paths } from '../router';
 import { t, tn, type MessageKey } from '../i18n';
@@ -36,12 +36,14 @@ export class PacteWorkspaceList extends PacteElement {
                   ? t('workspaces.archived')
                   : g.label || t(`kind.${g.kind}` as MessageKey);
               const id = `ws-group-${g.kind}`;
-              return html`<section class="ws-group" aria-labelledby=${id}>
-                <h3 class="ws-group-title" id=${id}>${label}</h3>
+              return html`<div class="ws-group">
+                ${atHome
+                  ? html`<h2 class="ws-group-title" id=${id}>${label}</h2>`
+                  : html`<h3 class="ws-group-title" id=${id}>${label}</h3>`}
                 <ul class="ws-items" role="list">
                   ${g.workspaces.map((ws) => this.renderItem(ws))}
                 </ul>
-              </section>`;
+              </div>`;
             })}
     </div>`;
   }
@@ -59,7 +61,7 @@ export class PacteWorkspaceList extends PacteElement {
         data-workspace-id=${ws.id}
         aria-current=${current ? 'page' : nothing}
       >
-        <span class="ws-name">${ws.name}${ws.archived
+        <span class="ws-name" title=${ws.name}>${shortWorkspaceName(ws)}${ws.archived
             ? html` <span class="tag">${t('workspaces.archivedMark')}</span>`
             : nothing}</span>
         <span class="badges">

@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { PacteElement } from './base';
-import type { Store } from '../state/store';
+import { kindLabel, type Store } from '../state/store';
 import { paths, type Route } from '../router';
 import { t } from '../i18n';
 
@@ -61,13 +61,13 @@ export class PacteWorkspace extends PacteElement {
     const discussion = ['threads', 'thread', 'new', 'search'].includes(route.view);
     const hasDetail = route.view !== 'threads';
     const headingInView = route.view === 'threads' || route.view === 'members' || route.view === 'plugin';
-    return html`<div class="workspace">
+    return html`<div class="workspace ${discussion && hasDetail ? 'has-detail' : ''}">
       <header class="ws-header">
         <a class="back-link only-narrow" href="/">
           <span aria-hidden="true">←</span> ${t('workspaces.back')}
         </a>
         <div class="ws-title-block">
-          <p class="ws-kind">${ws.kind_label}</p>
+          ${ws.kind_label && kindLabel(ws) !== ws.name ? html`<p class="ws-kind">${kindLabel(ws)}</p>` : nothing}
           ${headingInView
             ? html`<h1 class="ws-title" data-focus-target tabindex="-1">${ws.name}</h1>`
             : html`<p class="ws-title">${ws.name}</p>`}

@@ -77,6 +77,12 @@ export interface ClientOptions {
    * tell why an upgrade failed): `'ended'` stops the client as a 4001 would.
    */
   checkSession?: () => Promise<'ok' | 'ended' | 'unknown'>;
+  /**
+   * A connection that is not subscribed within this delay (ms, default
+   * 15 000) is dropped and tried again: some failures (a stalled proxy, a
+   * blocked connection) never fire `close`.
+   */
+  connectTimeoutMs?: number;
 }
 
 export interface RequestOptions {
@@ -182,6 +188,8 @@ export class ProtocolClient {
   private readonly backoff: BackoffOptions;
   private readonly isNetworkUp: () => boolean;
   private readonly checkSession?: ClientOptions['checkSession'];
+  private readonly connectTimeoutMs: number;
+  private connectTimer: ReturnType<typeof setTimeout> | null = null;
 
   private counter: number;
   private socket: SocketLike | null = null;
@@ -214,6 +222,7 @@ export class ProtocolClient {
     this.backoff = opts.backoff ?? {};
     this.isNetworkUp = opts.isNetworkUp ?? (() => true);
     this.checkSession = opts.checkSession;
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? 15_000;
 
     let clientId = this.read(CLIENT_ID_KEY);
     if (!clientId || !/^[a-z0-9]{4,40}$/.test(clientId)) {
@@ -221,8 +230,14 @@ export class ProtocolClient {
       this.write(CLIENT_ID_KEY, clientId);
     }
     this.clientId = clientId;
-    const counter = Number(this.read(COUNTER_KEY));
-    this.counter = Number.isSafeInteger(counter) && counter > 0 ? counter : 0;
+    // The counter goes on from its stored value, and never starts below the
+    // clock in microseconds: a duplicated browser tab copies sessionStorage
+    // (client id and counter alike), and two tabs counting from the same
+    // value would reuse ids — the server would answer `conflict`, or worse,
+    // replay another request's reply.
+    const stored = Number(this.read(COUNTER_KEY));
+    const floor = Date.now() * 1000;
+    this.counter = Math.max(Number.isSafeInteger(stored) && stored > 0 ? stored : 0, floor);
     this.restoreOutbox();
   }
 
@@ -305,6 +320,7 @@ export class ProtocolClient {
   stop(): void {
     this.started = false;
     this.clearTimer();
+    this.clearConnectTimer();
     const socket = this.socket;
     this.socket = null;
     this.opened = false;
@@ -428,6 +444,18 @@ export class ProtocolClient {
     this.socket = socket;
     this.opened = false;
     this.setState('connecting');
+    this.clearConnectTimer();
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = null;
+      if (this.socket !== socket || this._state === 'online') return;
+      detach(socket);
+      try {
+        socket.close(4000, 'connection timeout');
+      } catch {
+        /* ignore */
+      }
+      this.handleClose(socket, 1006);
+    }, this.connectTimeoutMs);
     socket.onopen = () => {
       if (this.socket !== socket) return;
       this.opened = true;
@@ -482,6 +510,7 @@ export class ProtocolClient {
       if (this.personal === null || result.personal > this.personal) this.personal = result.personal;
     }
     this.attempt = 0;
+    this.clearConnectTimer();
     this.setState('online');
     this.flush();
   }
@@ -513,6 +542,7 @@ export class ProtocolClient {
 
   private handleClose(socket: SocketLike, code: number): void {
     if (this.socket !== socket) return;
+    this.clearConnectTimer();
     const wasOpened = this.opened;
     this.socket = null;
     this.opened = false;
@@ -566,6 +596,13 @@ export class ProtocolClient {
     }, delay);
   }
 
+  private clearConnectTimer(): void {
+    if (this.connectTimer !== null) {
+      clearTimeout(this.connectTimer);
+      this.connectTimer = null;
+    }
+  }
+
   private clearTimer(): void {
     if (this.timer !== null) {
       clearTimeout(this.timer);
@@ -576,6 +613,7 @@ export class ProtocolClient {
   private endSession(): void {
     this.started = false;
     this.clearTimer();
+    this.clearConnectTimer();
     const socket = this.socket;
     this.socket = null;
     this.opened = false;
@@ -660,6 +698,12 @@ export class ProtocolClient {
         this._person = person;
         this.adoptOutbox(person.id);
       }
+    } else if (ev.event === 'resync_required' && ev.stream === 'personal') {
+      const latest = Number(ev.data?.latest_seq);
+      if (Number.isFinite(latest)) this.personal = latest;
+      this.emitEvent(ev);
+      this.resyncListeners.emit('personal');
+      return;
     } else if (ev.event === 'resync_required') {
       const ws = Number(ev.workspace);
       const latest = Number(ev.data?.latest_seq);

@@ -30,11 +30,17 @@ export interface SessionMe {
 
 export interface Workspace {
   id: Id;
-  pact: Id;
+  /** The pact's id (the server in progress sends its key, a string). */
+  pact: Id | string;
   key: string;
   name: string;
   kind: string;
   kind_label: string;
+  /** Not in docs/protocol.md (yet), sent by the server: used when present. */
+  kind_label_en?: string;
+  kind_label_plural?: string;
+  kind_label_plural_en?: string;
+  kind_position?: number;
   description?: string;
   role: 'observer' | 'member' | 'owner' | string;
   archived: boolean;

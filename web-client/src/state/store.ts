@@ -8,6 +8,7 @@
  * shows once.
  */
 import type { ProtocolClient, OutboxItem } from '../protocol/client';
+import { getLocale } from '../i18n';
 import { ProtocolError } from '../protocol/client';
 import type {
   EventFrame,
@@ -180,9 +181,9 @@ export class Store {
       const list = groups.get(kind);
       if (!list?.length) continue;
       list.sort(byName);
-      // The server's label names the kind in the reader's language; an
-      // "other" group mixes kinds, so it gets the client's own label.
-      const label = kind === 'other' ? '' : list[0].kind_label;
+      // The server names the kind; an "other" group mixes kinds, so it gets
+      // the client's own label.
+      const label = kind === 'other' ? '' : kindGroupLabel(list[0]);
       out.push({ kind, label, workspaces: list });
     }
     if (archived.length) out.push({ kind: 'archived', label: '', workspaces: archived.sort(byName) });
@@ -759,4 +760,28 @@ export class Store {
 function shiftIso(iso: string, ms: number): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? '' : new Date(d.getTime() + ms).toISOString();
+}
+
+/** The heading of a group of workspaces of one kind, in the current language. */
+export function kindGroupLabel(ws: Workspace): string {
+  if (getLocale() === 'en') return ws.kind_label_plural_en || ws.kind_label_en || ws.kind_label_plural || ws.kind_label;
+  return ws.kind_label_plural || ws.kind_label;
+}
+
+/** The kind of one workspace, in the current language. */
+export function kindLabel(ws: Workspace): string {
+  return (getLocale() === 'en' && ws.kind_label_en) || ws.kind_label;
+}
+
+/**
+ * The name of a workspace shown under its group's heading: "Comité technique —
+ * Centre des Moulins" under "Comités techniques" reads "Centre des Moulins".
+ */
+export function shortWorkspaceName(ws: Workspace): string {
+  for (const label of [ws.kind_label, ws.kind_label_en, ws.kind_label_plural]) {
+    if (!label) continue;
+    const m = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*[—–:-]\\s*(.+)$`, 'i').exec(ws.name);
+    if (m && m[1].trim()) return m[1].trim();
+  }
+  return ws.name;
 }

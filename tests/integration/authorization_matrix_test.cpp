@@ -1,0 +1,113 @@
+// Every registered operation × {anonymous, non-member, observer, member, owner, admin}.
+// The expected rule of each operation is written here: registering an operation without
+// adding it to this table fails the test, so no operation ships without a decided rule.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "support/test_server.hpp"
+
+using namespace pacte::test;
+using pacte::Rule;
+
+namespace {
+
+const std::map<std::string, Rule> kExpected = {
+    {"session.me", Rule::authenticated},       {"session.set_locale", Rule::authenticated},
+    {"session.logout", Rule::authenticated},   {"orgs.list", Rule::authenticated},
+    {"tokens.create", Rule::authenticated},    {"tokens.list", Rule::authenticated},
+    {"tokens.revoke", Rule::authenticated},    {"workspaces.list", Rule::authenticated},
+    {"workspaces.get", Rule::observer},        {"workspaces.create", Rule::admin},
+    {"workspaces.rename", Rule::owner},        {"workspaces.archive", Rule::owner},
+    {"workspaces.members", Rule::observer},    {"workspaces.add_member", Rule::owner},
+    {"workspaces.remove_member", Rule::owner}, {"sync.subscribe", Rule::authenticated},
+    {"plugins.list", Rule::observer},          {"plugins.enable", Rule::owner},
+    {"plugins.disable", Rule::owner},          {"chat.threads", Rule::observer},
+    {"chat.create_thread", Rule::member},      {"chat.rename_thread", Rule::member},
+    {"chat.resolve_thread", Rule::member},     {"chat.post", Rule::member},
+    {"chat.edit", Rule::member},               {"chat.delete", Rule::member},
+    {"chat.react", Rule::member},              {"chat.history", Rule::observer},
+    {"chat.mark_read", Rule::observer},        {"chat.search", Rule::authenticated},
+    {"chat.typing", Rule::member},
+};
+
+enum Who { anonymous, non_member, observer, member, owner, admin };
+const char* kWhoNames[] = {"anonymous", "non-member", "observer", "member", "owner", "admin"};
+
+/// Arguments that satisfy an operation's schema and point into the test workspace.
+Json sample_args(const Json& schema, std::int64_t ws, std::int64_t thread, std::int64_t message, std::int64_t person) {
+  Json args = Json::object();
+  if (!schema.contains("properties")) return args;
+  auto required = schema.value("required", Json::array());
+  for (auto& [name, prop] : schema["properties"].items()) {
+    bool req = std::find(required.begin(), required.end(), name) != required.end();
+    if (!req && name != "workspace" && name != "thread" && name != "message") continue;
+    if (name == "workspace") args[name] = ws;
+    else if (name == "thread") args[name] = thread;
+    else if (name == "message") args[name] = message;
+    else if (name == "person") args[name] = person;
+    else if (prop.contains("enum")) args[name] = prop["enum"][0];
+    else if (prop.value("type", "") == "string") args[name] = name == "plugin" ? "none" : "x";
+    else if (prop.value("type", "") == "integer") args[name] = 1;
+    else if (prop.value("type", "") == "boolean") args[name] = false;
+    else if (prop.value("type", "") == "object") args[name] = Json::object();
+  }
+  // Only one of person/organisation, and never a harmful target for membership changes.
+  return args;
+}
+
+}  // namespace
+
+TEST(AuthorizationMatrix, EveryOperationEnforcesItsRuleForEveryRole) {
+  TestServer server;
+  auto& ops = server.app().dispatcher().operations();
+  for (auto& [name, op] : ops) {
+    ASSERT_TRUE(kExpected.count(name)) << "operation '" << name << "' has no expected rule in this matrix";
+    EXPECT_EQ(op.rule, kExpected.at(name)) << name;
+  }
+  std::string t_owner = login(server.port(), "equipe@ville-chambery.example");  // Ville owns the copil
+  std::string t_member = login(server.port(), "equipe@biollay.example");
+  std::string t_observer = login(server.port(), "equipe@federation-cs-2savoie.example");
+  std::string t_non_member = login(server.port(), "daniel.bret@federation-cs-2savoie.example");
+  std::string t_admin = login(server.port(), "admin@pacte.example");
+  std::int64_t copil = workspace_id(server.port(), t_owner, "copil");
+  auto observer_id = api(server.port(), t_observer, "session.me").json()["result"]["person"]["id"];
+  auto added = api(server.port(), t_owner, "workspaces.add_member", {{"workspace", copil}, {"person", observer_id}, {"role", "observer"}});
+  ASSERT_EQ(added.status, 200) << added.body;
+  auto created = api(server.port(), t_member, "chat.create_thread", {{"workspace", copil}, {"title", "Matrice"}, {"body", "m"}}).json();
+  std::int64_t thread = created["result"]["thread"]["id"];
+  std::int64_t message = created["result"]["message"]["id"];
+  auto non_member_id = api(server.port(), t_non_member, "session.me").json()["result"]["person"]["id"].get<std::int64_t>();
+
+  std::map<Who, std::string> tokens = {{non_member, t_non_member}, {observer, t_observer}, {member, t_member},
+                                       {owner, t_owner}, {admin, t_admin}};
+  for (auto& [name, op] : ops) {
+    if (name == "session.logout") continue;  // would end the session used by the next rows
+    Json args = sample_args(op.schema, copil, thread, message, non_member_id);
+    for (Who who : {anonymous, non_member, observer, member, owner, admin}) {
+      auto r = who == anonymous ? http(server.port(), "POST", "/api/" + name, args.dump()) : api(server.port(), tokens[who], name, args);
+      std::string code = r.json()["ok"] == true ? "ok" : r.json()["error"]["code"].get<std::string>();
+      std::string where = name + " as " + kWhoNames[who] + " → " + r.body.substr(0, 200);
+      Rule rule = op.rule;
+      if (who == anonymous) {
+        EXPECT_EQ(code, "unauthenticated") << where;
+        continue;
+      }
+      if (rule == Rule::authenticated) {
+        EXPECT_NE(code, "unauthenticated") << where;
+        EXPECT_NE(code, "forbidden") << where;
+      } else if (rule == Rule::admin) {
+        EXPECT_EQ(code == "forbidden", who != admin) << where;
+      } else {
+        int needed = rule == Rule::owner ? owner : rule == Rule::member ? member : observer;
+        if (who == non_member) {
+          EXPECT_EQ(code, "not_found") << where;
+        } else if (who < needed) {
+          EXPECT_EQ(code, "forbidden") << where;
+        } else if (name != "chat.edit" && name != "chat.delete") {  // author-only: see chat_test
+          EXPECT_TRUE(code != "forbidden" && code != "unauthenticated") << where;
+        }
+      }
+    }
+  }
+}
