@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libssl-dev
   libgtest-dev libgmock-dev
-  chromium
+  chromium fonts-noto-color-emoji curl
 )
 
 missing=()

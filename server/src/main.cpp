@@ -1,6 +1,7 @@
 // The `pacte` command: serve, and the operator's subcommands.
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -60,7 +61,18 @@ Args parse(int argc, char** argv) {
 ServerConfig load_config(const Args& a) {
   auto it = a.options.find("--config");
   ServerConfig c = ServerConfig::load(it == a.options.end() ? "config/server.json" : it->second);
-  if (auto l = a.options.find("--listen"); l != a.options.end()) c.set_listen(l->second, "--listen");
+  if (auto l = a.options.find("--listen"); l != a.options.end()) {
+    c.set_listen(l->second, "--listen");
+    // The address the server now answers on is its own origin: browsers there may sign in.
+    std::string own = "http://" + l->second;
+    if (std::find(c.allowed_origins.begin(), c.allowed_origins.end(), own) == c.allowed_origins.end())
+      c.allowed_origins.push_back(own);
+    if (c.listen_address == "127.0.0.1") {
+      std::string local = "http://localhost:" + std::to_string(c.listen_port);
+      if (std::find(c.allowed_origins.begin(), c.allowed_origins.end(), local) == c.allowed_origins.end())
+        c.allowed_origins.push_back(local);
+    }
+  }
   if (auto d = a.options.find("--data"); d != a.options.end()) c.data_dir = d->second;
   if (c.data_dir.is_relative()) c.data_dir = std::filesystem::absolute(c.data_dir);
   if (c.web_root.is_relative()) c.web_root = c.base_dir / c.web_root;

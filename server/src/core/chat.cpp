@@ -220,7 +220,10 @@ Json Chat::create_thread(Context& ctx, std::int64_t workspace, std::int64_t auth
   std::int64_t thread = ctx.last_insert_id();
   Json message = post(ctx, thread, workspace, author, body, std::nullopt);
   Json t = thread_json(ctx, thread, author);
-  ctx.append_event(workspace, "chat.thread_created", {{"thread", t}, {"message", message}},
+  // The event is serialised once for every member: no per-person fields in it.
+  Json shared = t;
+  for (auto k : {"unread", "mentions", "last_read"}) shared.erase(k);
+  ctx.append_event(workspace, "chat.thread_created", {{"thread", shared}, {"message", message}},
                    "message:" + std::to_string(message["id"].get<std::int64_t>()));
   return {{"thread", t}, {"message", message}};
 }
