@@ -94,9 +94,9 @@ TEST_F(ServerTest, BadRequestsGetAnErrorAndKeepTheConnection) {
   EXPECT_EQ(huge["error"]["code"], "bad_request");
   std::string deep = R"({"id":"d","op":"session.me","args":{"x":)" + std::string(10000, '[') + std::string(10000, ']') + "}}";
   ws.send_text(deep);  // 20 KB, over this server's 4 KiB frame limit
-  auto closed = ws.wait_close(std::chrono::seconds(5));
-  ASSERT_TRUE(closed);
-  EXPECT_EQ(*closed, 1009);  // too big
+  // Closed (1009; or reset, when the server closes while the client is still writing a
+  // frame this large: the exact code is checked with a smaller frame below).
+  EXPECT_TRUE(ws.wait_close(std::chrono::seconds(5)));
   WsClient ws2(port(), {.cookie = token});
   ws2.next();
   std::string nested = R"({"id":"d","op":"session.me","args":{"x":)" + std::string(40, '[') + std::string(40, ']') + "}}";

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "net/beast.hpp"
+#include "pacte/plugin.hpp"
 
 namespace pacte::test {
 
@@ -40,6 +41,7 @@ void TestServer::start(ServerOptions options) {
   c.log_level = "error";
   c.pacts = {"config/pacts/chambery-2023.json"};
   c.password_workers = 1;
+  for (auto& p : Application::compiled_plugins()) c.plugins.push_back(p->name());  // all of them
   if (options.configure) options.configure(c);
   std::filesystem::create_directories(c.web_root);
   o.demo_password = kPassword;
@@ -150,14 +152,18 @@ WsClient::~WsClient() {
   beast::get_lowest_layer(impl_->ws).socket().close(ec);
 }
 
+// A write may fail when the server has just closed the connection (e.g. on an oversized
+// frame): the test then observes the close with wait_close().
 void WsClient::send_text(const std::string& text) {
+  beast::error_code ec;
   impl_->ws.text(true);
-  impl_->ws.write(asio::buffer(text));
+  impl_->ws.write(asio::buffer(text), ec);
 }
 
 void WsClient::send_binary(const std::string& data) {
+  beast::error_code ec;
   impl_->ws.binary(true);
-  impl_->ws.write(asio::buffer(data));
+  impl_->ws.write(asio::buffer(data), ec);
 }
 
 std::optional<Json> WsClient::next(std::chrono::milliseconds timeout) {

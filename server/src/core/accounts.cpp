@@ -135,31 +135,7 @@ void Accounts::login(const std::string& email_in, const std::string& password, c
           auto& u = ctx.sql("UPDATE people SET password_hash = ? WHERE id = ?");
           u.bind(1, rehash).bind(2, person).run();
         }
-        std::string token = random_token();
-        std::int64_t expires = now + static_cast<std::int64_t>(config_.session_absolute_days) * 86400000;
-        auto& ins = ctx.sql(
-            "INSERT INTO sessions(person_id, token_hash, created_at, last_seen, expires_at, address, user_agent) "
-            "VALUES (?,?,?,?,?,?,?)");
-        ins.bind(1, person).bind(2, token_hash(token)).bind(3, now).bind(4, now).bind(5, expires)
-            .bind(6, address).bind(7, user_agent.substr(0, 300)).run();
-        std::int64_t session = ctx.last_insert_id();
-        audit(ctx, person, "login", "session:" + std::to_string(session), address);
-        auto& p = ctx.sql("SELECT id, name, email, title, locale, is_admin FROM people WHERE id = ?");
-        p.bind(1, person);
-        p.step();
-        Json pj = person_json(p, 0);
-        Completion c;
-        c.caller.person = person;
-        c.caller.session = session;
-        c.caller.admin = p.int64(5) != 0;
-        c.caller.locale = p.text(4);
-        c.caller.name = p.text(1);
-        p.reset();
-        c.locale = c.caller.locale;
-        c.result = Result::ok(Json{{"person", pj}});
-        c.extra = Json{{"token", token}, {"max_age", config_.session_absolute_days * 86400}};
-        c.on_done = std::move(done);
-        ctx.task_completions.push_back(std::move(c));
+        ctx.task_completions.push_back(open_session(ctx, person, address, user_agent, std::move(done)));
       });
     });
     if (!queued)
@@ -167,6 +143,137 @@ void Accounts::login(const std::string& email_in, const std::string& password, c
           done, Result::fail(Error{ErrorCode::rate_limited, "the server is busy signing people in; retry",
                                    "le serveur est occupé ; réessayez", "", 1})));
   });
+}
+
+Completion Accounts::open_session(EngineContext& ctx, std::int64_t person, const std::string& address,
+                                  const std::string& user_agent, CompletionHandler done) {
+  std::int64_t now = to_millis(ctx.now());
+  std::string token = random_token();
+  std::int64_t expires = now + static_cast<std::int64_t>(config_.session_absolute_days) * 86400000;
+  auto& ins = ctx.sql(
+      "INSERT INTO sessions(person_id, token_hash, created_at, last_seen, expires_at, address, user_agent) "
+      "VALUES (?,?,?,?,?,?,?)");
+  ins.bind(1, person).bind(2, token_hash(token)).bind(3, now).bind(4, now).bind(5, expires)
+      .bind(6, address).bind(7, user_agent.substr(0, 300)).run();
+  std::int64_t session = ctx.last_insert_id();
+  audit(ctx, person, "login", "session:" + std::to_string(session), address);
+  auto& p = ctx.sql("SELECT id, name, email, title, locale, is_admin FROM people WHERE id = ?");
+  p.bind(1, person);
+  p.step();
+  Json pj = person_json(p, 0);
+  Completion c;
+  c.caller.person = person;
+  c.caller.session = session;
+  c.caller.admin = p.int64(5) != 0;
+  c.caller.locale = p.text(4);
+  c.caller.name = p.text(1);
+  p.reset();
+  c.locale = c.caller.locale;
+  c.result = Result::ok(Json{{"person", pj}});
+  c.extra = Json{{"token", token}, {"max_age", config_.session_absolute_days * 86400}};
+  c.on_done = std::move(done);
+  return c;
+}
+
+std::string Accounts::create_link(Context& ctx, std::int64_t person, std::int64_t created_by, const std::string& purpose) {
+  std::string token = random_token();
+  std::int64_t now = to_millis(ctx.now());
+  // Invitations last a week; a reset link a day.
+  std::int64_t ttl = purpose == "invitation" ? 7LL * 86400000 : 86400000;
+  auto& q = ctx.sql(
+      "INSERT INTO invitations(person_id, token_hash, purpose, created_by, created_at, expires_at) VALUES (?,?,?,?,?,?)");
+  q.bind(1, person).bind(2, token_hash(token)).bind(3, purpose);
+  if (created_by) q.bind(4, created_by); else q.bind_null(4);
+  q.bind(5, now).bind(6, now + ttl).run();
+  audit(ctx, created_by, purpose == "invitation" ? "invitation.create" : "password_reset.create",
+        "person:" + std::to_string(person), "");
+  return config_.public_url + "/?" + (purpose == "invitation" ? "invitation=" : "reset=") + token;
+}
+
+void Accounts::accept_link(const std::string& token, const std::string& password, const std::string& address,
+                           const std::string& user_agent, CompletionHandler done) {
+  auto fail = [](CompletionHandler& h, Result r) {
+    Completion c;
+    c.result = std::move(r);
+    c.on_done = std::move(h);
+    return c;
+  };
+  if (password.size() < 10) {
+    engine_.post([done = std::move(done), fail](EngineContext& ctx) mutable {
+      ctx.task_completions.push_back(fail(done, Result::fail(ErrorCode::bad_request,
+          "the password must have at least 10 characters", "le mot de passe doit compter au moins 10 caractères",
+          "args.password")));
+    });
+    return;
+  }
+  // Hash first (slow, on the pool), then check and consume the link in one transaction.
+  bool queued = pool_.post([this, token, password, address, user_agent, done, fail]() mutable {
+    std::string hash = hash_password(password, cost_);
+    engine_.post([this, token, hash, address, user_agent, done = std::move(done), fail](EngineContext& ctx) mutable {
+      std::int64_t now = to_millis(ctx.now());
+      auto& q = ctx.sql(
+          "SELECT i.id, i.person_id, i.purpose FROM invitations i JOIN people p ON p.id = i.person_id "
+          "WHERE i.token_hash = ? AND i.used_at IS NULL AND i.expires_at > ? AND p.disabled = 0");
+      q.bind(1, token_hash(token)).bind(2, now);
+      if (!q.step()) {
+        q.reset();
+        ctx.task_completions.push_back(fail(done, Result::fail(ErrorCode::not_found,
+            "this link is unknown, already used or expired; ask for a new one",
+            "ce lien est inconnu, déjà utilisé ou expiré ; demandez-en un nouveau")));
+        return;
+      }
+      std::int64_t id = q.int64(0), person = q.int64(1);
+      std::string purpose = q.text(2);
+      q.reset();
+      auto& used = ctx.sql("UPDATE invitations SET used_at = ? WHERE id = ?");
+      used.bind(1, now).bind(2, id).run();
+      auto& pw = ctx.sql("UPDATE people SET password_hash = ? WHERE id = ?");
+      pw.bind(1, hash).bind(2, person).run();
+      if (purpose == "reset") {
+        // A reset ends every other session of the person.
+        auto& s = ctx.sql("DELETE FROM sessions WHERE person_id = ?");
+        s.bind(1, person).run();
+        ctx.notice(Notice{Notice::Kind::close_person, person, 0, 0, 0, Role::none});
+      }
+      audit(ctx, person, purpose == "reset" ? "password_reset.use" : "invitation.accept", "person:" + std::to_string(person), address);
+      ctx.task_completions.push_back(open_session(ctx, person, address, user_agent, std::move(done)));
+    });
+  });
+  if (!queued)
+    engine_.post([done = std::move(done), fail](EngineContext& ctx) mutable {
+      ctx.task_completions.push_back(fail(done, Result::fail(Error{ErrorCode::rate_limited, "the server is busy; retry",
+                                                                   "le serveur est occupé ; réessayez", "", 1})));
+    });
+}
+
+void Accounts::sweep(EngineContext& ctx) {
+  std::int64_t now = to_millis(ctx.now());
+  // Idempotency records older than the configured window are forgotten.
+  auto& old = ctx.sql("DELETE FROM requests WHERE created_at < ?");
+  old.bind(1, now - static_cast<std::int64_t>(config_.limits.idempotency_hours) * 3600000).run();
+  std::int64_t idle = static_cast<std::int64_t>(config_.session_idle_hours) * 3600000;
+  std::vector<std::pair<std::int64_t, std::int64_t>> ended;  // session, person
+  auto& q = ctx.sql(
+      "SELECT s.id, s.person_id FROM sessions s JOIN people p ON p.id = s.person_id "
+      "WHERE s.expires_at <= ?1 OR s.last_seen + ?2 <= ?1 OR p.disabled = 1");
+  q.bind(1, now).bind(2, idle);
+  while (q.step()) ended.emplace_back(q.int64(0), q.int64(1));
+  q.reset();
+  for (auto& [session, person] : ended) {
+    auto& d = ctx.sql("DELETE FROM sessions WHERE id = ?");
+    d.bind(1, session).run();
+    ctx.notice(Notice{Notice::Kind::close_session, person, 0, 0, session, Role::none});
+  }
+  // API tokens of disabled people: their sockets close too.
+  auto& t = ctx.sql("SELECT DISTINCT p.id FROM people p JOIN api_tokens t ON t.person_id = p.id WHERE p.disabled = 1 AND t.revoked_at IS NULL");
+  std::vector<std::int64_t> people;
+  while (t.step()) people.push_back(t.int64(0));
+  t.reset();
+  for (auto person : people) {
+    auto& r = ctx.sql("UPDATE api_tokens SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL");
+    r.bind(1, now).bind(2, person).run();
+    ctx.notice(Notice{Notice::Kind::close_person, person, 0, 0, 0, Role::none});
+  }
 }
 
 bool Accounts::authenticate(EngineContext& ctx, const std::string& token, Caller& caller) {

@@ -39,6 +39,18 @@ class Accounts {
   void login(const std::string& email, const std::string& password, const std::string& address,
              const std::string& user_agent, CompletionHandler done);
 
+  /// Sets a password from a one-time link (invitation or reset) and signs the person in:
+  /// checks on the engine, Argon2id on the pool, then the session. Same completion as login.
+  void accept_link(const std::string& token, const std::string& password, const std::string& address,
+                   const std::string& user_agent, CompletionHandler done);
+
+  /// Creates a one-time link for a person (engine thread); returns the URL to hand over.
+  std::string create_link(Context& ctx, std::int64_t person, std::int64_t created_by, const std::string& purpose);
+
+  /// Ends sessions that expired and those of disabled people, closing their sockets
+  /// (engine thread; run every few seconds).
+  void sweep(EngineContext& ctx);
+
   /// Resolves a session token or API token into a caller (engine thread). False if none.
   bool authenticate(EngineContext& ctx, const std::string& token, Caller& caller);
 
@@ -47,6 +59,9 @@ class Accounts {
                     std::string_view address, const Json& details = Json::object());
 
  private:
+  /// Creates the session of a person who just proved who they are (engine thread).
+  Completion open_session(EngineContext& ctx, std::int64_t person, const std::string& address,
+                          const std::string& user_agent, CompletionHandler done);
   bool throttled(const std::string& key, int limit, std::int64_t now_ms, int& retry_after);
   void record_failure(const std::string& key, std::int64_t now_ms);
 

@@ -1,5 +1,6 @@
 #include "core/application.hpp"
 
+#include "core/admin.hpp"
 #include "core/chat.hpp"
 #include "core/logger.hpp"
 #include "core/workspaces.hpp"
@@ -64,6 +65,9 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   workspaces->register_operations(*dispatcher_);
   auto chat = std::make_shared<Chat>();
   chat->register_operations(*dispatcher_);
+  auto admin = std::make_shared<Admin>(*accounts_);
+  admin->register_operations(*dispatcher_);
+  modules_.push_back(admin);
   modules_.push_back(workspaces);
   modules_.push_back(chat);
   for (auto& p : plugins_) {

@@ -144,6 +144,20 @@ CREATE TABLE requests (
 ) WITHOUT ROWID;
 CREATE INDEX requests_created ON requests(created_at);
 )SQL"},
+      // One-time links: invitations (set a first password) and password resets.
+      {2, R"SQL(
+CREATE TABLE invitations (
+  id INTEGER PRIMARY KEY,
+  person_id INTEGER NOT NULL REFERENCES people(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  purpose TEXT NOT NULL CHECK (purpose IN ('invitation', 'reset')),
+  created_by INTEGER REFERENCES people(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+);
+CREATE INDEX invitations_person ON invitations(person_id);
+)SQL"},
   };
 }
 

@@ -231,25 +231,31 @@ void Engine::process(std::vector<Item>& items) {
         continue;
       }
       batch.completions.push_back(handle(ctx, *req));
-    } else if (began) {
+    } else {
+      // Tasks run even if the transaction could not begin, so that whoever waits on them
+      // (a sign-in, an upgrade) gets an answer; their SQL then fails and is reported.
       auto& task = std::get<Task>(item.work);
       std::size_t mark = ctx.outputs().size();
       try {
-        db_.exec("SAVEPOINT task");
+        if (began) db_.exec("SAVEPOINT task");
         task(ctx);
-        db_.exec("RELEASE task");
+        if (began) db_.exec("RELEASE task");
       } catch (const std::exception& e) {
         ctx.outputs().resize(mark);
         for (auto& c : ctx.task_completions)
           if (c.result.is_ok()) c.result = unavailable("internal error");
-        try {
-          db_.exec("ROLLBACK TO task; RELEASE task");
-        } catch (...) {
+        if (began) {
+          try {
+            db_.exec("ROLLBACK TO task; RELEASE task");
+          } catch (...) {
+          }
         }
         log_error("engine.task_failed", {{"error", e.what()}});
       }
     }
   }
+  if (!began)
+    for (auto& c : ctx.task_completions) c.result = unavailable("storage");
   if (began) {
     auto t0 = std::chrono::steady_clock::now();
     try {

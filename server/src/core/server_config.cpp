@@ -89,7 +89,7 @@ ServerConfig ServerConfig::load(const std::filesystem::path& file) {
   if (!root.is_object()) throw ConfigError(file.string() + ": expected a JSON object");
   Reader r{file.string(), root};
   r.known(root, {"listen", "data_dir", "web_root", "allowed_origins", "public_url", "log_level",
-                 "store", "limits", "sessions", "tls", "plugins", "pacts", "demo", "password_workers", "$comment"}, "");
+                 "store", "limits", "sessions", "tls", "plugins", "pacts", "trust_forwarded_for", "password_workers", "$comment"}, "");
 
   ServerConfig c;
   c.file = file;
@@ -146,9 +146,9 @@ ServerConfig ServerConfig::load(const std::filesystem::path& file) {
   }
   c.plugins = r.strings(root, "plugins", "");
   for (auto& p : r.strings(root, "pacts", "")) c.pacts.emplace_back(p);
-  if (auto d = r.get(root, "demo")) {
-    if (!d->is_boolean()) r.fail("demo", "expected true or false");
-    c.demo = d->get<bool>();
+  if (auto d = r.get(root, "trust_forwarded_for")) {
+    if (!d->is_boolean()) r.fail("trust_forwarded_for", "expected true or false");
+    c.trust_forwarded_for = d->get<bool>();
   }
   c.password_workers = static_cast<int>(r.integer(root, "password_workers", "", 2, 1, 64));
   if (c.allowed_origins.empty()) c.allowed_origins.push_back(c.public_url);

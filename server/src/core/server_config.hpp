@@ -49,7 +49,7 @@ struct ServerConfig {
   std::string tls_private_key;
   std::vector<std::string> plugins;             // enabled on this instance
   std::vector<std::filesystem::path> pacts;     // governance files imported on first start
-  bool demo = false;                            // create demo accounts with printed passwords
+  bool trust_forwarded_for = false;             // behind a reverse proxy: client address from X-Forwarded-For
   int password_workers = 2;
 
   /// Reads and validates a configuration file. Throws ConfigError.

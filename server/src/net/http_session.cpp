@@ -56,6 +56,16 @@ void HttpSession::run() {
 }
 
 std::string HttpSession::address() const {
+  // Behind a reverse proxy, the client is the last address the proxy appended.
+  if (state_.config.trust_forwarded_for) {
+    std::string_view xff = req_["X-Forwarded-For"];
+    if (!xff.empty()) {
+      auto comma = xff.rfind(',');
+      std::string_view last = comma == std::string_view::npos ? xff : xff.substr(comma + 1);
+      while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+      if (!last.empty()) return std::string(last.substr(0, 64));
+    }
+  }
   beast::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
   return ec ? std::string() : ep.address().to_string();
@@ -96,7 +106,7 @@ void HttpSession::respond(http::response<http::string_body> res) {
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "same-origin");
   res.keep_alive(req_.keep_alive());
-  res.prepare_payload();
+  if (req_.method() != http::verb::head) res.prepare_payload();
   auto sp = std::make_shared<http::response<http::string_body>>(std::move(res));
   response_ = sp;
   stream_.expires_after(std::chrono::seconds(30));
@@ -292,6 +302,33 @@ void HttpSession::handle_api(const std::string& op) {
                                        std::to_string(c.extra["max_age"].get<int>()) + (tls ? "; Secure" : "");
                             self->respond_json(status_of(c), c.result.to_reply(c.locale), cookie);
                           });
+    return;
+  }
+
+  // Setting a password from a one-time link (invitation or reset): anonymous, like login.
+  if (op == "password.set") {
+    if (!origin.empty() && !origin_allowed(state_.config, origin)) {
+      respond_json(http::status::forbidden, Result::fail(ErrorCode::forbidden, "cross-origin request refused", "requête d'une autre origine refusée").to_reply("fr"));
+      return;
+    }
+    Json args;
+    if (!body_json(args)) return;
+    static const Json schema = {{"type", "object"}, {"additionalProperties", false}, {"required", {"token", "password"}},
+                                {"properties", {{"token", {{"type", "string"}, {"minLength", 10}, {"maxLength", 100}}},
+                                                {"password", {{"type", "string"}, {"minLength", 1}, {"maxLength", 1024}}}}}};
+    if (auto err = validate_schema(schema, args)) {
+      respond_json(static_cast<http::status>(http_status(err->code)), Result::fail(*err).to_reply("fr"));
+      return;
+    }
+    state_.accounts.accept_link(args["token"], args["password"], address(), std::string(req_[http::field::user_agent]),
+                                [self, status_of, tls](Completion& c) {
+                                  std::string cookie;
+                                  if (c.result.is_ok())
+                                    cookie = "pacte_session=" + c.extra["token"].get<std::string>() +
+                                             "; HttpOnly; SameSite=Lax; Path=/; Max-Age=" +
+                                             std::to_string(c.extra["max_age"].get<int>()) + (tls ? "; Secure" : "");
+                                  self->respond_json(status_of(c), c.result.to_reply(c.locale), cookie);
+                                });
     return;
   }
 

@@ -12,7 +12,7 @@ using namespace pacte::net;
 
 struct NetServer::Impl {
   Impl(const ServerConfig& config, Engine& engine, Dispatcher& dispatcher, Accounts& accounts, Metrics& metrics)
-      : io(1), acceptor(io), signals(io), state(config, engine, dispatcher, accounts, metrics, io) {}
+      : io(1), acceptor(io), signals(io), sweeper(io), state(config, engine, dispatcher, accounts, metrics, io) {}
 
   void accept() {
     acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
@@ -35,6 +35,7 @@ struct NetServer::Impl {
     beast::error_code ec;
     acceptor.close(ec);
     signals.cancel(ec);
+    sweeper.cancel();
     drainer = std::thread([this] {
       state.engine.stop();  // completes queued requests; their replies are posted to io
       asio::post(io, [this] {
@@ -55,9 +56,20 @@ struct NetServer::Impl {
     });
   }
 
+  /// Every two seconds: end expired sessions and those of disabled people, closing sockets.
+  void sweep() {
+    sweeper.expires_after(std::chrono::seconds(2));
+    sweeper.async_wait([this](beast::error_code ec) {
+      if (ec || state.stopping) return;
+      state.engine.post([this](EngineContext& ctx) { state.accounts.sweep(ctx); });
+      sweep();
+    });
+  }
+
   asio::io_context io;
   tcp::acceptor acceptor;
   asio::signal_set signals;
+  asio::steady_timer sweeper;
   SharedState state;
   std::thread drainer;
 };
@@ -102,6 +114,7 @@ void NetServer::run(bool handle_signals) {
     });
   }
   impl_->accept();
+  impl_->sweep();
   impl_->io.run();
   if (impl_->drainer.joinable()) impl_->drainer.join();
 }

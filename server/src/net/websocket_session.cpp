@@ -82,17 +82,13 @@ void WebsocketSession::reply_error(const std::string& id, const Error& e) {
 }
 
 void WebsocketSession::handle_text(const std::string& text) {
-  if (!take_token()) {
+  bool allowed = take_token();
+  if (!allowed && ++refused_in_row_ > static_cast<int>(state_.config.limits.request_burst) * 10) {
     // A client flooding far past its limit is cut off; others are unaffected.
-    if (++refused_in_row_ > static_cast<int>(state_.config.limits.request_burst) * 10) {
-      close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "too many requests");
-      return;
-    }
-    reply_error("", Error{ErrorCode::rate_limited, "too many requests; slow down",
-                          "trop de requêtes ; ralentissez", "", 1});
+    close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "too many requests");
     return;
   }
-  refused_in_row_ = 0;
+  if (allowed) refused_in_row_ = 0;
   if (!json_depth_ok(text, state_.config.limits.max_json_depth)) {
     reply_error("", Error{ErrorCode::bad_request, "JSON nested too deeply", "JSON trop imbriqué", "", 0});
     return;
@@ -113,6 +109,10 @@ void WebsocketSession::handle_text(const std::string& text) {
     id = it->get<std::string>();
   } else {
     reply_error("", Error{ErrorCode::bad_request, "id: is required", "id : obligatoire", "id", 0});
+    return;
+  }
+  if (!allowed) {
+    reply_error(id, Error{ErrorCode::rate_limited, "too many requests; slow down", "trop de requêtes ; ralentissez", "", 1});
     return;
   }
   auto op_it = msg.find("op");

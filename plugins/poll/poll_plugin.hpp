@@ -1,0 +1,28 @@
+// Polls ("Sondages") in a workspace: a question, 2 to 10 options, one vote per person
+// that can be changed or withdrawn until the poll is closed (by hand, or at `closes_at`).
+// Written only against the plugin SDK (server/include/pacte/): the worked example of
+// docs/plugins.md.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pacte/plugin.hpp"
+
+namespace pacte_poll {
+
+class PollPlugin final : public pacte::Plugin {
+ public:
+  std::string name() const override;
+  std::string version() const override;
+  std::string title_fr() const override;
+  std::string title_en() const override;
+  std::vector<pacte::Migration> migrations() const override;
+  void register_operations(pacte::Registrar& registrar) override;
+};
+
+}  // namespace pacte_poll
+
+/// Called by the registration list that plugins/CMakeLists.txt generates.
+std::unique_ptr<pacte::Plugin> make_plugin_poll();

@@ -1,0 +1,23 @@
+// Administration of people and organisations, invitations, and the GDPR rights (export of
+// one's data, erasure by an admin).
+#pragma once
+
+#include "core/accounts.hpp"
+
+namespace pacte {
+
+class Admin {
+ public:
+  explicit Admin(Accounts& accounts) : accounts_(accounts) {}
+  void register_operations(Dispatcher& dispatcher);
+
+  /// Everything stored about a person, as JSON (engine thread).
+  static Json export_person(Context& ctx, std::int64_t person);
+  /// Pseudonymises a person: account removed, their messages kept under a neutral name.
+  static void erase_person(EngineContext& ctx, std::int64_t person, std::int64_t actor, const std::string& address);
+
+ private:
+  Accounts& accounts_;
+};
+
+}  // namespace pacte
