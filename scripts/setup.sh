@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
-  libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libssl-dev
+  libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libssl-dev openssl
   libgtest-dev libgmock-dev
   chromium fonts-noto-color-emoji curl
 )

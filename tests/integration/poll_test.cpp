@@ -99,6 +99,7 @@ TEST(Poll, MembersCreateVoteChangeRetractAndCloseWithLiveCounts) {
   ASSERT_EQ(voted["ok"], true) << voted;
   EXPECT_EQ(voted["result"]["poll"]["counts"], Json::array({0, 1, 0}));
   EXPECT_EQ(voted["result"]["poll"]["my_vote"], 1);
+  ASSERT_TRUE(b.wait_event("poll.voted"));  // its own, after the reply
   auto ev = a.wait_event("poll.voted");
   ASSERT_TRUE(ev);
   // Counts only: never who voted what.
@@ -107,6 +108,7 @@ TEST(Poll, MembersCreateVoteChangeRetractAndCloseWithLiveCounts) {
   auto changed = b.request("poll.vote", {{"poll", id}, {"option", 2}});
   ASSERT_EQ(changed["ok"], true) << changed;
   EXPECT_EQ(changed["result"]["poll"]["counts"], Json::array({0, 0, 1}));
+  ASSERT_TRUE(b.wait_event("poll.voted"));
   ev = a.wait_event("poll.voted");
   ASSERT_TRUE(ev);
   EXPECT_EQ((*ev)["data"]["counts"], Json::array({0, 0, 1}));
@@ -117,6 +119,7 @@ TEST(Poll, MembersCreateVoteChangeRetractAndCloseWithLiveCounts) {
   EXPECT_EQ(last_seq(server, ville, copil), seq);
 
   ASSERT_EQ(a.request("poll.vote", {{"poll", id}, {"option", 2}})["ok"], true);
+  ASSERT_TRUE(a.wait_event("poll.voted"));
   ev = b.wait_event("poll.voted");
   ASSERT_TRUE(ev);
   EXPECT_EQ((*ev)["data"]["counts"], Json::array({0, 0, 2}));
@@ -133,6 +136,7 @@ TEST(Poll, MembersCreateVoteChangeRetractAndCloseWithLiveCounts) {
   ASSERT_EQ(retracted["ok"], true) << retracted;
   EXPECT_EQ(retracted["result"]["poll"]["counts"], Json::array({0, 0, 1}));
   EXPECT_TRUE(retracted["result"]["poll"]["my_vote"].is_null());
+  ASSERT_TRUE(b.wait_event("poll.voted"));
   ev = a.wait_event("poll.voted");
   ASSERT_TRUE(ev);
   EXPECT_EQ((*ev)["data"]["counts"], Json::array({0, 0, 1}));
@@ -379,12 +383,13 @@ TEST(Poll, DisabledInAWorkspaceItsOperationsAnswerNotFoundAndItsDataComesBack) {
     EXPECT_EQ(code_of(r), "not_found") << op << " " << r;
   }
   bool listed = false;
-  for (auto& p : call(server, csab, "plugins.list", {{"workspace", copil}})["result"]["plugins"]) {
+  Json plugins = call(server, csab, "plugins.list", {{"workspace", copil}});
+  for (auto& p : plugins["result"]["plugins"]) {
     if (p["name"] != "poll") continue;
     listed = true;
     EXPECT_EQ(p["enabled"], false);
   }
-  EXPECT_TRUE(listed);
+  EXPECT_TRUE(listed) << plugins;
   // Other workspaces keep it.
   EXPECT_EQ(code_of(call(server, csab, "poll.list", {{"workspace", rencontre}})), "ok");
 

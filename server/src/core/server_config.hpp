@@ -57,6 +57,8 @@ struct ServerConfig {
   /// Parses "host:port" into listen_address/listen_port. Throws ConfigError.
   void set_listen(const std::string& addr, const std::string& where);
   bool tls() const { return !tls_certificate.empty(); }
+  /// Cookies get `Secure` under native TLS or behind an https public URL.
+  bool secure_cookies() const { return tls() || public_url.rfind("https://", 0) == 0; }
 };
 
 }  // namespace pacte

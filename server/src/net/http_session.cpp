@@ -49,11 +49,6 @@ std::string cookie_value(std::string_view header, std::string_view name) {
   return {};
 }
 
-HttpSession::HttpSession(tcp::socket&& socket, SharedState& state) : stream_(std::move(socket)), state_(state) {}
-
-void HttpSession::run() {
-  asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
-}
 
 std::string HttpSession::address() const {
   // Behind a reverse proxy, the client is the last address the proxy appended.
@@ -66,9 +61,7 @@ std::string HttpSession::address() const {
       if (!last.empty()) return std::string(last.substr(0, 64));
     }
   }
-  beast::error_code ec;
-  auto ep = stream_.socket().remote_endpoint(ec);
-  return ec ? std::string() : ep.address().to_string();
+  return peer_address();
 }
 
 void HttpSession::do_read() {
@@ -76,14 +69,13 @@ void HttpSession::do_read() {
   parser_->header_limit(8 * 1024);
   parser_->body_limit(state_.config.limits.max_http_body);
   // A client that sends its headers too slowly (slowloris) is cut off.
-  stream_.expires_after(std::chrono::seconds(15));
-  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+  set_deadline(std::chrono::seconds(15));
+  async_read_request();
 }
 
-void HttpSession::on_read(beast::error_code ec, std::size_t) {
+void HttpSession::on_read(beast::error_code ec) {
   if (ec == http::error::end_of_stream) {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    shutdown();
     return;
   }
   if (ec == http::error::header_limit || ec == http::error::body_limit) {
@@ -108,10 +100,8 @@ void HttpSession::respond(http::response<http::string_body> res) {
   res.keep_alive(req_.keep_alive());
   if (req_.method() != http::verb::head) res.prepare_payload();
   auto sp = std::make_shared<http::response<http::string_body>>(std::move(res));
-  response_ = sp;
-  stream_.expires_after(std::chrono::seconds(30));
-  http::async_write(stream_, *sp,
-                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), sp->keep_alive()));
+  set_deadline(std::chrono::seconds(30));
+  async_write_response(std::move(sp));
 }
 
 void HttpSession::respond_json(http::status status, const Json& body, const std::string& set_cookie) {
@@ -125,12 +115,10 @@ void HttpSession::respond_json(http::status status, const Json& body, const std:
   respond(std::move(res));
 }
 
-void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
-  response_.reset();
+void HttpSession::on_write(bool keep_alive, beast::error_code ec) {
   if (ec) return;
   if (!keep_alive) {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    shutdown();
     return;
   }
   do_read();
@@ -408,12 +396,70 @@ void HttpSession::handle_upgrade() {
                                               "trop de connexions ouvertes", "", 10}).to_reply("fr"));
         return;
       }
-      self->stream_.expires_never();
-      auto ws = std::make_shared<WebsocketSession>(self->stream_.release_socket(), st, done.caller);
-      ws->run(std::move(self->req_));
+      self->into_websocket(done.caller)->run(std::move(self->req_));
     };
     ctx.task_completions.push_back(std::move(c));
   });
 }
+
+// --- I/O over a concrete stream ---------------------------------------------------------
+
+template <>
+void HttpStreamSession<beast::tcp_stream>::run() {
+  asio::dispatch(stream_.get_executor(), [self = self()] { self->do_read(); });
+}
+
+template <>
+void HttpStreamSession<TlsStream>::run() {
+  beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(15));
+  stream_.async_handshake(ssl::stream_base::server, [self = self()](beast::error_code ec) {
+    if (!ec) self->do_read();
+  });
+}
+
+template <class Stream>
+void HttpStreamSession<Stream>::async_read_request() {
+  http::async_read(stream_, buffer_, *parser_, [self = self()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+}
+
+template <class Stream>
+void HttpStreamSession<Stream>::async_write_response(std::shared_ptr<http::response<http::string_body>> res) {
+  http::async_write(stream_, *res, [self = self(), res](beast::error_code ec, std::size_t) {
+    self->on_write(res->keep_alive(), ec);
+  });
+}
+
+template <>
+void HttpStreamSession<beast::tcp_stream>::shutdown() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+template <>
+void HttpStreamSession<TlsStream>::shutdown() {
+  beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+  stream_.async_shutdown([self = self()](beast::error_code) {});
+}
+
+template <class Stream>
+void HttpStreamSession<Stream>::set_deadline(std::chrono::seconds seconds) {
+  beast::get_lowest_layer(stream_).expires_after(seconds);
+}
+
+template <class Stream>
+std::string HttpStreamSession<Stream>::peer_address() const {
+  beast::error_code ec;
+  auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+  return ec ? std::string() : ep.address().to_string();
+}
+
+template <class Stream>
+std::shared_ptr<WebsocketSession> HttpStreamSession<Stream>::into_websocket(Caller caller) {
+  beast::get_lowest_layer(stream_).expires_never();
+  return std::make_shared<WebsocketStreamSession<Stream>>(std::move(stream_), state_, std::move(caller));
+}
+
+template class HttpStreamSession<beast::tcp_stream>;
+template class HttpStreamSession<TlsStream>;
 
 }  // namespace pacte::net

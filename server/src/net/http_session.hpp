@@ -9,29 +9,67 @@
 
 namespace pacte::net {
 
+class WebsocketSession;
+
+/// The HTTP logic of a connection; the stream I/O (plain TCP or TLS) is supplied by
+/// HttpStreamSession<Stream> below, so that this logic is compiled once.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket&& socket, SharedState& state);
-  void run();
+  explicit HttpSession(SharedState& state) : state_(state) {}
+  virtual ~HttpSession() = default;
+  /// Starts serving (after the TLS handshake, under TLS).
+  virtual void run() = 0;
+
+ protected:
+  // I/O of the concrete stream.
+  virtual void async_read_request() = 0;
+  virtual void async_write_response(std::shared_ptr<http::response<http::string_body>> res) = 0;
+  virtual void shutdown() = 0;
+  virtual void set_deadline(std::chrono::seconds seconds) = 0;
+  virtual std::string peer_address() const = 0;
+  /// Hands the connection over to a WebSocket session (the upgrade was accepted).
+  virtual std::shared_ptr<WebsocketSession> into_websocket(Caller caller) = 0;
+
+  void do_read();
+  void on_read(beast::error_code ec);
+  void on_write(bool keep_alive, beast::error_code ec);
+
+  SharedState& state_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
 
  private:
-  void do_read();
-  void on_read(beast::error_code ec, std::size_t bytes);
   void handle();
   void serve_static(const http::request<http::string_body>& req);
   void handle_api(const std::string& op);
   void handle_upgrade();
   void respond(http::response<http::string_body> res);
   void respond_json(http::status status, const Json& body, const std::string& set_cookie = {});
-  void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);
   std::string address() const;
 
-  beast::tcp_stream stream_;
-  SharedState& state_;
-  beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
   http::request<http::string_body> req_;
   std::shared_ptr<void> response_;  // keeps the response alive during the write
+};
+
+/// An HTTP session over a concrete stream: beast::tcp_stream, or TlsStream.
+template <class Stream>
+class HttpStreamSession final : public HttpSession {
+ public:
+  HttpStreamSession(Stream&& stream, SharedState& state) : HttpSession(state), stream_(std::move(stream)) {}
+  void run() override;
+
+ private:
+  std::shared_ptr<HttpStreamSession> self() {
+    return std::static_pointer_cast<HttpStreamSession>(shared_from_this());
+  }
+  void async_read_request() override;
+  void async_write_response(std::shared_ptr<http::response<http::string_body>> res) override;
+  void shutdown() override;
+  void set_deadline(std::chrono::seconds seconds) override;
+  std::string peer_address() const override;
+  std::shared_ptr<WebsocketSession> into_websocket(Caller caller) override;
+
+  Stream stream_;
 };
 
 /// Extracts the value of a cookie from a Cookie header, empty if absent.

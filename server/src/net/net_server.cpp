@@ -21,7 +21,10 @@ struct NetServer::Impl {
         log_warn("net.accept_failed", {{"error", ec.message()}});
       } else {
         socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<HttpSession>(std::move(socket), state)->run();
+        if (tls)
+          std::make_shared<HttpStreamSession<TlsStream>>(TlsStream(beast::tcp_stream(std::move(socket)), *tls), state)->run();
+        else
+          std::make_shared<HttpStreamSession<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), state)->run();
       }
       accept();
     });
@@ -71,12 +74,25 @@ struct NetServer::Impl {
   asio::signal_set signals;
   asio::steady_timer sweeper;
   SharedState state;
+  std::unique_ptr<ssl::context> tls;  // set when the configuration names a certificate
   std::thread drainer;
 };
 
 NetServer::NetServer(const ServerConfig& config, Engine& engine, Dispatcher& dispatcher, Accounts& accounts,
                      Metrics& metrics)
     : impl_(std::make_unique<Impl>(config, engine, dispatcher, accounts, metrics)) {
+  if (config.tls()) {
+    // Native TLS for deployments without a reverse proxy: TLS 1.2 or later.
+    auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+    ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    beast::error_code ec;
+    ctx->use_certificate_chain_file(config.tls_certificate, ec);
+    if (ec) throw std::runtime_error("tls.certificate: cannot use '" + config.tls_certificate + "': " + ec.message());
+    ctx->use_private_key_file(config.tls_private_key, ssl::context::pem, ec);
+    if (ec) throw std::runtime_error("tls.private_key: cannot use '" + config.tls_private_key + "': " + ec.message());
+    impl_->tls = std::move(ctx);
+  }
   // Committed batches are handed to the network thread, in commit order.
   engine.set_sink([this](Batch&& batch) {
     auto shared = std::make_shared<Batch>(std::move(batch));

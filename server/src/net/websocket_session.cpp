@@ -4,8 +4,8 @@
 
 namespace pacte::net {
 
-WebsocketSession::WebsocketSession(tcp::socket&& socket, SharedState& state, Caller caller)
-    : ws_(std::move(socket)), state_(state), caller_(std::move(caller)),
+WebsocketSession::WebsocketSession(SharedState& state, Caller caller)
+    : state_(state), caller_(std::move(caller)),
       tokens_(state.config.limits.request_burst), last_refill_(std::chrono::steady_clock::now()) {}
 
 WebsocketSession::~WebsocketSession() {
@@ -13,20 +13,6 @@ WebsocketSession::~WebsocketSession() {
     state_.leave(this);
     state_.metrics.connections.fetch_sub(1, std::memory_order_relaxed);
   }
-}
-
-void WebsocketSession::run(http::request<http::string_body> request) {
-  beast::get_lowest_layer(ws_).expires_never();
-  websocket::stream_base::timeout timeout{};
-  timeout.handshake_timeout = std::chrono::seconds(30);
-  timeout.idle_timeout = std::chrono::seconds(state_.config.limits.idle_timeout_seconds);
-  timeout.keep_alive_pings = true;
-  ws_.set_option(timeout);
-  ws_.read_message_max(state_.config.limits.max_frame_bytes);
-  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-    res.set(http::field::server, "pacte");
-  }));
-  ws_.async_accept(request, beast::bind_front_handler(&WebsocketSession::on_accept, shared_from_this()));
 }
 
 void WebsocketSession::on_accept(beast::error_code ec) {
@@ -43,11 +29,7 @@ void WebsocketSession::on_accept(beast::error_code ec) {
   do_read();
 }
 
-void WebsocketSession::do_read() {
-  ws_.async_read(buffer_, beast::bind_front_handler(&WebsocketSession::on_read, shared_from_this()));
-}
-
-void WebsocketSession::on_read(beast::error_code ec, std::size_t) {
+void WebsocketSession::on_read(beast::error_code ec, bool is_text) {
   if (ec) {
     // Beast already answered protocol violations (1009 too big, 1007 bad UTF-8).
     if (ec != websocket::error::closed && ec != asio::error::operation_aborted)
@@ -55,7 +37,7 @@ void WebsocketSession::on_read(beast::error_code ec, std::size_t) {
     return;
   }
   state_.metrics.frames_in.fetch_add(1, std::memory_order_relaxed);
-  if (!ws_.got_text()) {
+  if (!is_text) {
     close(static_cast<std::uint16_t>(websocket::close_code::unknown_data), "text frames only");
     return;
   }
@@ -183,17 +165,15 @@ void WebsocketSession::send(std::shared_ptr<const std::string> frame) {
     return;
   }
   queue_.push_back(std::move(frame));
-  if (!writing_) do_write();
+  if (!writing_) write_next();
 }
 
-void WebsocketSession::do_write() {
+void WebsocketSession::write_next() {
   writing_ = true;
-  ws_.text(true);
-  ws_.async_write(asio::buffer(*queue_.front()),
-                  beast::bind_front_handler(&WebsocketSession::on_write, shared_from_this()));
+  do_write(*queue_.front());
 }
 
-void WebsocketSession::on_write(beast::error_code ec, std::size_t) {
+void WebsocketSession::on_write(beast::error_code ec) {
   writing_ = false;
   if (ec) {
     queue_.clear();
@@ -203,7 +183,7 @@ void WebsocketSession::on_write(beast::error_code ec, std::size_t) {
   state_.metrics.frames_out.fetch_add(1, std::memory_order_relaxed);
   if (!queue_.empty()) queue_.pop_front();
   if (!queue_.empty()) {
-    do_write();
+    write_next();
   } else if (closing_) {
     close(0, "");  // finish a close requested while writing
   }
@@ -225,8 +205,43 @@ void WebsocketSession::close(std::uint16_t code, const std::string& reason) {
   if (writing_ || !pending_close_) return;  // on_write calls close(0) when the write ends
   websocket::close_reason cr = *pending_close_;
   pending_close_.reset();
-  beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(5));
-  ws_.async_close(cr, [self = shared_from_this()](beast::error_code) {});
+  do_close(cr);
 }
+
+// --- I/O over a concrete stream ---------------------------------------------------------
+
+template <class Stream>
+void WebsocketStreamSession<Stream>::run(http::request<http::string_body> request) {
+  beast::get_lowest_layer(ws_).expires_never();
+  websocket::stream_base::timeout timeout{};
+  timeout.handshake_timeout = std::chrono::seconds(30);
+  timeout.idle_timeout = std::chrono::seconds(state_.config.limits.idle_timeout_seconds);
+  timeout.keep_alive_pings = true;
+  ws_.set_option(timeout);
+  ws_.read_message_max(state_.config.limits.max_frame_bytes);
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+    res.set(http::field::server, "pacte");
+  }));
+  ws_.async_accept(request, [self = self()](beast::error_code ec) { self->on_accept(ec); });
+}
+
+template <class Stream>
+void WebsocketStreamSession<Stream>::do_read() {
+  ws_.async_read(buffer_, [self = self()](beast::error_code ec, std::size_t) { self->on_read(ec, self->ws_.got_text()); });
+}
+
+template <class Stream>
+void WebsocketStreamSession<Stream>::do_write(const std::string& frame) {
+  ws_.text(true);
+  ws_.async_write(asio::buffer(frame), [self = self()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+}
+
+template <class Stream>
+void WebsocketStreamSession<Stream>::do_close(const websocket::close_reason& reason) {
+  ws_.async_close(reason, [self = self()](beast::error_code) {});
+}
+
+template class WebsocketStreamSession<beast::tcp_stream>;
+template class WebsocketStreamSession<TlsStream>;
 
 }  // namespace pacte::net
