@@ -75,7 +75,8 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
     p->register_operations(*dispatcher_);
     dispatcher_->set_current_plugin("");
   }
-  net_ = std::make_unique<NetServer>(cfg, *engine_, *dispatcher_, *accounts_, *metrics_);
+  attachments_ = std::make_unique<Attachments>(*engine_, *pool_, *accounts_, cfg.data_dir / "attachments");
+  net_ = std::make_unique<NetServer>(cfg, *engine_, *dispatcher_, *accounts_, *attachments_, *metrics_);
 }
 
 Application::~Application() {

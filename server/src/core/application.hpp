@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/accounts.hpp"
+#include "core/attachments.hpp"
 #include "core/clock.hpp"
 #include "core/governance.hpp"
 #include "core/server_config.hpp"
@@ -56,6 +57,7 @@ class Application {
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Accounts> accounts_;
+  std::unique_ptr<Attachments> attachments_;
   std::vector<std::unique_ptr<Plugin>> plugins_;
   std::unique_ptr<NetServer> net_;
   std::vector<DemoAccount> created_;

@@ -1,5 +1,7 @@
 #include "core/chat.hpp"
 
+#include "core/attachments.hpp"
+
 #include <regex>
 #include <set>
 
@@ -64,6 +66,14 @@ Json message_json(Context& ctx, std::int64_t id) {
   while (mo.step()) orgs.push_back(mo.int64(0));
   mo.reset();
   out["mentions"] = {{"people", people}, {"organisations", orgs}};
+  Json files = Json::array();
+  auto& at = ctx.sql("SELECT id FROM attachments WHERE message_id = ? ORDER BY id");
+  at.bind(1, id);
+  std::vector<std::int64_t> ids;
+  while (at.step()) ids.push_back(at.int64(0));
+  at.reset();
+  for (auto a : ids) files.push_back(Attachments::describe(ctx, a));
+  out["attachments"] = files;
   return out;
 }
 
@@ -178,6 +188,21 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
   INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
   INSERT INTO messages_fts(rowid, body) VALUES (new.id, new.body);
 END;
+)SQL"},
+          {2, R"SQL(
+CREATE TABLE attachments (
+  id INTEGER PRIMARY KEY,
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  uploader_id INTEGER NOT NULL REFERENCES people(id),
+  message_id INTEGER REFERENCES messages(id),   -- NULL until sent with a message
+  name TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,                         -- the file is data/attachments/<2>/<sha256>
+  created_at TEXT NOT NULL
+);
+CREATE INDEX attachments_message ON attachments(message_id);
+CREATE INDEX attachments_sha ON attachments(sha256);
 )SQL"}};
 }
 
@@ -200,7 +225,7 @@ std::string Chat::fts_query(const std::string& query) {
 }
 
 Json Chat::post(Context& ctx, std::int64_t thread, std::int64_t workspace, std::int64_t author,
-                const std::string& body, std::optional<std::int64_t> reply_to) {
+                const std::string& body, std::optional<std::int64_t> reply_to, const Json& attachments) {
   std::string at = ctx.now_text();
   auto& q = ctx.sql("INSERT INTO messages(thread_id, workspace_id, author_id, body, created_at, reply_to) VALUES (?,?,?,?,?,?)");
   q.bind(1, thread).bind(2, workspace).bind(3, author).bind(4, body).bind(5, at).bind(6, reply_to).run();
@@ -208,17 +233,19 @@ Json Chat::post(Context& ctx, std::int64_t thread, std::int64_t workspace, std::
   auto& t = ctx.sql("UPDATE threads SET last_message_at = ?, message_count = message_count + 1 WHERE id = ?");
   t.bind(1, at).bind(2, thread).run();
   record_mentions(ctx, id, workspace, body);
+  if (attachments.is_array() && !attachments.empty())
+    if (auto err = Attachments::link(ctx, attachments, id, workspace, author)) throw Rejected(*err);
   Json message = message_json(ctx, id);
   return message;
 }
 
 Json Chat::create_thread(Context& ctx, std::int64_t workspace, std::int64_t author, const std::string& title,
-                         const std::string& body) {
+                         const std::string& body, const Json& attachments) {
   std::string at = ctx.now_text();
   auto& q = ctx.sql("INSERT INTO threads(workspace_id, title, created_by, created_at, last_message_at) VALUES (?,?,?,?,?)");
   q.bind(1, workspace).bind(2, title).bind(3, author).bind(4, at).bind(5, at).run();
   std::int64_t thread = ctx.last_insert_id();
-  Json message = post(ctx, thread, workspace, author, body, std::nullopt);
+  Json message = post(ctx, thread, workspace, author, body, std::nullopt, attachments);
   Json t = thread_json(ctx, thread, author);
   // The event is serialised once for every member: no per-person fields in it.
   Json shared = t;
@@ -247,6 +274,7 @@ void Chat::register_operations(Dispatcher& d) {
   });
 
   const Json body = {{"type", "string"}, {"minLength", 1}, {"maxLength", max_body_}};
+  const Json files = {{"type", "array"}, {"maxItems", 10}, {"items", kId}};
   const Json title = {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}};
 
   d.add({.name = "chat.threads",
@@ -264,13 +292,18 @@ void Chat::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "chat.create_thread",
-         .schema = obj_schema({{"workspace", kId}, {"title", title}, {"body", body}}, {"workspace", "title", "body"}),
+         .schema = obj_schema({{"workspace", kId}, {"title", title}, {"body", body}, {"attachments", files}},
+                              {"workspace", "title", "body"}),
          .rule = Rule::member,
          .change = true,
          .handler = [](Context& ctx, const Call& call) {
-           Json r = create_thread(ctx, call.workspace, call.caller.person, call.args["title"].get<std::string>(),
-                                  call.args["body"].get<std::string>());
-           return Result::ok(r);
+           try {
+             Json r = create_thread(ctx, call.workspace, call.caller.person, call.args["title"].get<std::string>(),
+                                    call.args["body"].get<std::string>(), call.args.value("attachments", Json::array()));
+             return Result::ok(r);
+           } catch (const Rejected& e) {
+             return Result::fail(e.error);
+           }
          }});
 
   d.add({.name = "chat.rename_thread",
@@ -297,7 +330,7 @@ void Chat::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "chat.post",
-         .schema = obj_schema({{"thread", kId}, {"body", body}, {"reply_to", kId}}, {"thread", "body"}),
+         .schema = obj_schema({{"thread", kId}, {"body", body}, {"reply_to", kId}, {"attachments", files}}, {"thread", "body"}),
          .rule = Rule::member,
          .change = true,
          .handler = [](Context& ctx, const Call& call) {
@@ -312,7 +345,13 @@ void Chat::register_operations(Dispatcher& d) {
              if (!ok) return Result::fail(ErrorCode::not_found, "reply_to is not a message of this thread",
                                           "le message cité n'est pas dans ce fil", "args.reply_to");
            }
-           Json message = post(ctx, thread, call.workspace, call.caller.person, call.args["body"].get<std::string>(), reply_to);
+           Json message;
+           try {
+             message = post(ctx, thread, call.workspace, call.caller.person, call.args["body"].get<std::string>(), reply_to,
+                            call.args.value("attachments", Json::array()));
+           } catch (const Rejected& e) {
+             return Result::fail(e.error);
+           }
            std::int64_t seq = ctx.append_event(call.workspace, "chat.message_posted", {{"message", message}},
                                                "message:" + std::to_string(message["id"].get<std::int64_t>()));
            return Result::ok({{"message", message}, {"seq", seq}});
@@ -369,6 +408,8 @@ void Chat::register_operations(Dispatcher& d) {
            h.bind(1, id).run();
            auto& m = ctx.sql("DELETE FROM mentions WHERE message_id = ?");
            m.bind(1, id).run();
+           auto& a = ctx.sql("DELETE FROM attachments WHERE message_id = ?");
+           a.bind(1, id).run();
            auto& e = ctx.sql(
                "UPDATE events SET data = json_set(json_set(data, '$.message.body', ''), '$.message.deleted', json('true')) "
                "WHERE subject = ? AND json_type(data, '$.message.body') IS NOT NULL");

@@ -13,11 +13,19 @@ class Chat {
   /// The chat module's tables (module "chat").
   static std::vector<Migration> migrations();
   /// Posts a message as `author` (engine thread); used by the demo import too.
+  /// Throws Rejected when an attachment id is not one of the author's unsent uploads.
   static Json post(Context& ctx, std::int64_t thread, std::int64_t workspace, std::int64_t author,
-                   const std::string& body, std::optional<std::int64_t> reply_to);
+                   const std::string& body, std::optional<std::int64_t> reply_to,
+                   const Json& attachments = Json::array());
   /// Creates a thread with its first message; returns {thread, message}.
   static Json create_thread(Context& ctx, std::int64_t workspace, std::int64_t author,
-                            const std::string& title, const std::string& body);
+                            const std::string& title, const std::string& body,
+                            const Json& attachments = Json::array());
+  /// An expected refusal raised deep inside a helper, turned into the reply's error.
+  struct Rejected : std::runtime_error {
+    explicit Rejected(Error e) : std::runtime_error(e.message), error(std::move(e)) {}
+    Error error;
+  };
   /// Folds a search query into FTS5 syntax: each word quoted, all required.
   static std::string fts_query(const std::string& query);
 

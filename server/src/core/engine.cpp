@@ -326,6 +326,16 @@ Completion Engine::handle(EngineContext& ctx, Inbound& req) {
     log_error("engine.handler_failed",
               {{"op", req.op}, {"plugin", op ? op->plugin : ""}, {"error", e.what()}});
     c.result = unavailable(dynamic_cast<const SqlError*>(&e) ? "storage" : "internal error");
+  } catch (...) {
+    ctx.outputs().resize(mark);
+    c.before_reply.clear();
+    c.subscriptions.clear();
+    try {
+      db_.exec("ROLLBACK TO req; RELEASE req");
+    } catch (...) {
+    }
+    log_error("engine.handler_failed", {{"op", req.op}, {"error", "unknown exception"}});
+    c.result = unavailable("internal error");
   }
   ctx.completion = nullptr;
   ctx.set_author(0);

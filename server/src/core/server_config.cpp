@@ -113,7 +113,7 @@ ServerConfig ServerConfig::load(const std::filesystem::path& file) {
     if (!l->is_object()) r.fail("limits", "expected an object");
     r.known(*l, {"max_frame_bytes", "max_json_depth", "send_queue_max", "requests_per_second",
                  "request_burst", "idle_timeout_seconds", "replay_window", "idempotency_hours",
-                 "max_sockets_per_person", "max_http_body", "login_failures_per_account",
+                 "max_sockets_per_person", "max_http_body", "max_attachment_bytes", "login_failures_per_account",
                  "login_failures_per_address", "login_window_seconds"}, "limits.");
     auto& L = c.limits;
     L.max_frame_bytes = static_cast<std::size_t>(r.integer(*l, "max_frame_bytes", "limits.", 65536, 1024, 16 << 20));
@@ -126,6 +126,7 @@ ServerConfig ServerConfig::load(const std::filesystem::path& file) {
     L.idempotency_hours = static_cast<int>(r.integer(*l, "idempotency_hours", "limits.", 48, 1, 24 * 365));
     L.max_sockets_per_person = static_cast<int>(r.integer(*l, "max_sockets_per_person", "limits.", 20, 1, 1000000));
     L.max_http_body = static_cast<std::size_t>(r.integer(*l, "max_http_body", "limits.", 1 << 20, 1024, 1 << 30));
+    L.max_attachment_bytes = static_cast<std::size_t>(r.integer(*l, "max_attachment_bytes", "limits.", 10 << 20, 1024, 1LL << 31));
     L.login_failures_per_account = static_cast<int>(r.integer(*l, "login_failures_per_account", "limits.", 5, 1, 1000000));
     L.login_failures_per_address = static_cast<int>(r.integer(*l, "login_failures_per_address", "limits.", 50, 1, 1000000));
     L.login_window_seconds = static_cast<int>(r.integer(*l, "login_window_seconds", "limits.", 900, 1, 86400));

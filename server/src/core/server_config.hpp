@@ -26,6 +26,7 @@ struct Limits {
   int idempotency_hours = 48;
   int max_sockets_per_person = 20;
   std::size_t max_http_body = 1024 * 1024;
+  std::size_t max_attachment_bytes = 10 * 1024 * 1024;
   int login_failures_per_account = 5;  // within login_window_seconds, then rate_limited
   int login_failures_per_address = 50;
   int login_window_seconds = 900;

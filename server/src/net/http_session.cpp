@@ -1,5 +1,6 @@
 #include "net/http_session.hpp"
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 
@@ -67,10 +68,28 @@ std::string HttpSession::address() const {
 void HttpSession::do_read() {
   parser_.emplace();
   parser_->header_limit(8 * 1024);
-  parser_->body_limit(state_.config.limits.max_http_body);
+  parser_->body_limit(std::max(state_.config.limits.max_http_body, state_.config.limits.max_attachment_bytes));
   // A client that sends its headers too slowly (slowloris) is cut off.
   set_deadline(std::chrono::seconds(15));
-  async_read_request();
+  async_read_header();
+}
+
+void HttpSession::on_header(beast::error_code ec) {
+  if (ec) {
+    on_read(ec);
+    return;
+  }
+  // Uploads have their own, larger size limit and more time; everything else keeps the
+  // small API limit. The parser was opened with the larger of the two.
+  bool upload = parser_->get().target().starts_with("/api/attachments.upload");
+  std::size_t limit = upload ? state_.config.limits.max_attachment_bytes : state_.config.limits.max_http_body;
+  if (parser_->content_length() && *parser_->content_length() > limit) {
+    on_read(http::error::body_limit);
+    return;
+  }
+  parser_->body_limit(limit);  // still applies to chunked bodies
+  if (upload) set_deadline(std::chrono::seconds(300));
+  async_read_rest();
 }
 
 void HttpSession::on_read(beast::error_code ec) {
@@ -156,6 +175,21 @@ void HttpSession::handle() {
     res.set(http::field::content_type, "text/plain; version=0.0.4");
     res.body() = state_.metrics.render();
     respond(std::move(res));
+    return;
+  }
+  if (path == "/api/attachments.upload" && req_.method() == http::verb::post) {
+    handle_upload();
+    return;
+  }
+  if (path.rfind("/attachments/", 0) == 0 && (req_.method() == http::verb::get || req_.method() == http::verb::head)) {
+    std::string rest = path.substr(13);
+    std::int64_t id = 0;
+    auto [ptr, err] = std::from_chars(rest.data(), rest.data() + rest.size(), id);
+    if (err != std::errc() || id <= 0 || (ptr != rest.data() + rest.size() && *ptr != '/')) {
+      respond_json(http::status::not_found, Result::fail(ErrorCode::not_found, "no such object", "introuvable").to_reply("fr"));
+      return;
+    }
+    handle_download(id);
     return;
   }
   if (path.rfind("/api/", 0) == 0) {
@@ -357,6 +391,128 @@ void HttpSession::handle_api(const std::string& op) {
   state_.engine.submit(std::move(req));
 }
 
+std::string HttpSession::credential() const {
+  auto auth = req_[http::field::authorization];
+  if (auth.starts_with("Bearer ")) return std::string(auth.substr(7));
+  return cookie_value(req_[http::field::cookie], "pacte_session");
+}
+
+namespace {
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i] == '+' ? ' ' : s[i];
+    }
+  }
+  return out;
+}
+std::string query_param(std::string_view target, std::string_view name) {
+  auto q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    auto eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return percent_decode(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+/// RFC 5987 encoding of a file name for Content-Disposition.
+std::string encode_filename(const std::string& name) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : name) {
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') out += static_cast<char>(c);
+    else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+}  // namespace
+
+void HttpSession::handle_upload() {
+  std::string cred = credential();
+  if (cred.empty()) {
+    respond_json(http::status::unauthorized, Result::fail(ErrorCode::unauthenticated, "sign in first", "connectez-vous d'abord").to_reply("fr"));
+    return;
+  }
+  bool bearer = req_[http::field::authorization].starts_with("Bearer ");
+  if (!bearer && !origin_allowed(state_.config, req_[http::field::origin])) {
+    respond_json(http::status::forbidden, Result::fail(ErrorCode::forbidden, "cross-site request refused (Origin not allowed)",
+                                                       "requête d'un autre site refusée").to_reply("fr"));
+    return;
+  }
+  std::string target(req_.target());
+  std::string ws_text = query_param(target, "workspace");
+  std::string name = query_param(target, "name");
+  std::int64_t workspace = 0;
+  auto [ptr, err] = std::from_chars(ws_text.data(), ws_text.data() + ws_text.size(), workspace);
+  if (err != std::errc() || workspace <= 0 || ptr != ws_text.data() + ws_text.size() || name.empty()) {
+    respond_json(http::status::bad_request,
+                 Result::fail(ErrorCode::bad_request, "give ?workspace=<id>&name=<file name>", "indiquez ?workspace=<id>&name=<nom du fichier>",
+                              "query").to_reply("fr"));
+    return;
+  }
+  if (req_.body().empty()) {
+    respond_json(http::status::bad_request, Result::fail(ErrorCode::bad_request, "the file is empty", "le fichier est vide").to_reply("fr"));
+    return;
+  }
+  std::string type(req_[http::field::content_type]);
+  auto self = shared_from_this();
+  state_.attachments.upload(cred, workspace, name, type.empty() ? "application/octet-stream" : type, std::move(req_.body()),
+                            [self](Completion& c) {
+                              auto status = c.result.is_ok() ? http::status::ok : static_cast<http::status>(http_status(c.result.error().code));
+                              self->respond_json(status, c.result.to_reply(c.locale));
+                            });
+}
+
+void HttpSession::handle_download(std::int64_t id) {
+  std::string cred = credential();
+  if (cred.empty()) {
+    respond_json(http::status::unauthorized, Result::fail(ErrorCode::unauthenticated, "sign in first", "connectez-vous d'abord").to_reply("fr"));
+    return;
+  }
+  auto self = shared_from_this();
+  state_.attachments.download(cred, id, [self](Completion& c) {
+    if (!c.result.is_ok()) {
+      self->respond_json(static_cast<http::status>(http_status(c.result.error().code)), c.result.to_reply(c.locale));
+      return;
+    }
+    const Json& a = c.result.value()["attachment"];
+    std::ifstream in(c.extra["path"].get<std::string>(), std::ios::binary);
+    if (!in) {
+      self->respond_json(http::status::service_unavailable,
+                         Result::fail(ErrorCode::unavailable, "the file is missing on disk", "le fichier manque sur le disque").to_reply("fr"));
+      return;
+    }
+    std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    bool inline_ok = false;
+    std::string type = Attachments::served_type(a["content_type"], inline_ok);
+    http::response<http::string_body> res{http::status::ok, self->req_.version()};
+    res.set(http::field::content_type, type);
+    // Never rendered as a page of ours: a download, or an image in a sandbox.
+    res.set(http::field::content_disposition,
+            std::string(inline_ok ? "inline" : "attachment") + "; filename*=UTF-8''" + encode_filename(a["name"]));
+    res.set("Content-Security-Policy", "sandbox; default-src 'none'");
+    res.set(http::field::cache_control, "private, max-age=3600");
+    res.set(http::field::etag, "\"" + a["sha256"].get<std::string>() + "\"");
+    if (self->req_.method() == http::verb::head) res.content_length(body.size());
+    else res.body() = std::move(body);
+    self->respond(std::move(res));
+  });
+}
+
 void HttpSession::handle_upgrade() {
   std::string bearer;
   auto auth = req_[http::field::authorization];
@@ -418,7 +574,13 @@ void HttpStreamSession<TlsStream>::run() {
 }
 
 template <class Stream>
-void HttpStreamSession<Stream>::async_read_request() {
+void HttpStreamSession<Stream>::async_read_header() {
+  http::async_read_header(stream_, buffer_, *parser_,
+                          [self = self()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+}
+
+template <class Stream>
+void HttpStreamSession<Stream>::async_read_rest() {
   http::async_read(stream_, buffer_, *parser_, [self = self()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 

@@ -22,7 +22,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
  protected:
   // I/O of the concrete stream.
-  virtual void async_read_request() = 0;
+  virtual void async_read_header() = 0;
+  virtual void async_read_rest() = 0;
   virtual void async_write_response(std::shared_ptr<http::response<http::string_body>> res) = 0;
   virtual void shutdown() = 0;
   virtual void set_deadline(std::chrono::seconds seconds) = 0;
@@ -31,6 +32,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   virtual std::shared_ptr<WebsocketSession> into_websocket(Caller caller) = 0;
 
   void do_read();
+  void on_header(beast::error_code ec);
   void on_read(beast::error_code ec);
   void on_write(bool keep_alive, beast::error_code ec);
 
@@ -43,6 +45,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void serve_static(const http::request<http::string_body>& req);
   void handle_api(const std::string& op);
   void handle_upgrade();
+  void handle_upload();
+  void handle_download(std::int64_t id);
+  std::string credential() const;
   void respond(http::response<http::string_body> res);
   void respond_json(http::status status, const Json& body, const std::string& set_cookie = {});
   std::string address() const;
@@ -62,7 +67,8 @@ class HttpStreamSession final : public HttpSession {
   std::shared_ptr<HttpStreamSession> self() {
     return std::static_pointer_cast<HttpStreamSession>(shared_from_this());
   }
-  void async_read_request() override;
+  void async_read_header() override;
+  void async_read_rest() override;
   void async_write_response(std::shared_ptr<http::response<http::string_body>> res) override;
   void shutdown() override;
   void set_deadline(std::chrono::seconds seconds) override;

@@ -11,8 +11,9 @@ namespace pacte {
 using namespace pacte::net;
 
 struct NetServer::Impl {
-  Impl(const ServerConfig& config, Engine& engine, Dispatcher& dispatcher, Accounts& accounts, Metrics& metrics)
-      : io(1), acceptor(io), signals(io), sweeper(io), state(config, engine, dispatcher, accounts, metrics, io) {}
+  Impl(const ServerConfig& config, Engine& engine, Dispatcher& dispatcher, Accounts& accounts,
+       Attachments& attachments, Metrics& metrics)
+      : io(1), acceptor(io), signals(io), sweeper(io), state(config, engine, dispatcher, accounts, attachments, metrics, io) {}
 
   void accept() {
     acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
@@ -79,8 +80,8 @@ struct NetServer::Impl {
 };
 
 NetServer::NetServer(const ServerConfig& config, Engine& engine, Dispatcher& dispatcher, Accounts& accounts,
-                     Metrics& metrics)
-    : impl_(std::make_unique<Impl>(config, engine, dispatcher, accounts, metrics)) {
+                     Attachments& attachments, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(config, engine, dispatcher, accounts, attachments, metrics)) {
   if (config.tls()) {
     // Native TLS for deployments without a reverse proxy: TLS 1.2 or later.
     auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);

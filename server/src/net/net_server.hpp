@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "core/accounts.hpp"
+#include "core/attachments.hpp"
 #include "core/engine.hpp"
 #include "core/metrics.hpp"
 #include "core/server_config.hpp"
@@ -17,7 +18,7 @@ namespace pacte {
 class NetServer {
  public:
   NetServer(const ServerConfig& config, Engine& engine, Dispatcher& dispatcher, Accounts& accounts,
-            Metrics& metrics);
+            Attachments& attachments, Metrics& metrics);
   ~NetServer();
 
   /// Binds the listening socket (throws std::runtime_error if it cannot). Returns the port

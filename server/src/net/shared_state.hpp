@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/accounts.hpp"
+#include "core/attachments.hpp"
 #include "core/engine.hpp"
 #include "core/metrics.hpp"
 #include "core/server_config.hpp"
@@ -23,13 +24,15 @@ class WebsocketSession;
 class SharedState {
  public:
   SharedState(const ServerConfig& config, Engine& engine, Dispatcher& dispatcher, Accounts& accounts,
-              Metrics& metrics, asio::io_context& io)
-      : config(config), engine(engine), dispatcher(dispatcher), accounts(accounts), metrics(metrics), io(io) {}
+              Attachments& attachments, Metrics& metrics, asio::io_context& io)
+      : config(config), engine(engine), dispatcher(dispatcher), accounts(accounts), attachments(attachments),
+        metrics(metrics), io(io) {}
 
   const ServerConfig& config;
   Engine& engine;
   Dispatcher& dispatcher;
   Accounts& accounts;
+  Attachments& attachments;
   Metrics& metrics;
   asio::io_context& io;
   std::atomic<bool> stopping{false};
