@@ -164,8 +164,8 @@ bool deadline_passed(const Poll& p, TimePoint now) {
   return deadline && *deadline <= now;
 }
 
-/// Closed by hand, or its deadline has passed (there is no timer: the deadline is read
-/// against the server's clock whenever the poll is used).
+/// Closed by hand, or its deadline has passed (a timer also closes it for good and
+/// announces it; between two ticks the deadline is read against the server's clock).
 bool is_closed(const Poll& p, TimePoint now) { return p.closed || deadline_passed(p, now); }
 
 std::vector<std::int64_t> count_votes(Context& ctx, const Poll& p) {
@@ -233,9 +233,30 @@ Json poll_json(Context& ctx, const Poll& p, TimePoint now, std::optional<std::in
 
 std::string subject_of(std::int64_t poll) { return "poll:" + std::to_string(poll); }
 
-/// Events carry the counts only, never who voted what.
+/// Events carry the counts only, never who voted what; in an anonymous poll a vote's
+/// event has no author either, so that comparing counts reveals nothing.
 void append_counts(Context& ctx, const Poll& p, const char* type) {
-  ctx.append_event(p.workspace, type, {{"poll", p.id}, {"counts", count_votes(ctx, p)}}, subject_of(p.id));
+  bool secret = p.anonymous && std::string_view(type) == "poll.voted";
+  ctx.append_event(p.workspace, type, {{"poll", p.id}, {"counts", count_votes(ctx, p)}}, subject_of(p.id), secret);
+}
+
+/// Timer: polls whose deadline has passed are closed for good and announced.
+void close_expired(Context& ctx) {
+  std::string now = ctx.now_text();
+  std::vector<std::int64_t> ids;
+  auto& q = ctx.sql("SELECT id FROM poll_polls WHERE closed = 0 AND closes_at IS NOT NULL AND closes_at <= ?");
+  q.bind(1, now);
+  while (q.step()) ids.push_back(q.int64(0));
+  q.reset();
+  for (auto id : ids) {
+    auto poll = load_poll(ctx, id);
+    if (!poll) continue;
+    auto& u = ctx.sql("UPDATE poll_polls SET closed = 1, closed_at = closes_at WHERE id = ?");
+    u.bind(1, id).run();
+    poll->closed = true;
+    poll->closed_at = poll->closes_at;
+    append_counts(ctx, *poll, "poll.closed");
+  }
 }
 
 Result no_such_poll() {
@@ -468,6 +489,8 @@ void PollPlugin::register_operations(pacte::Registrar& r) {
          .rule = Rule::member,
          .change = true,
          .handler = close_poll});
+
+  r.add_timer("close_expired", std::chrono::seconds(5), close_expired);
 }
 
 }  // namespace pacte_poll

@@ -4,6 +4,9 @@
 
 #include <sodium.h>
 
+#include <cstdlib>
+#include <fstream>
+
 #include "support/test_server.hpp"
 
 using namespace pacte::test;
@@ -112,4 +115,39 @@ TEST(Chat, ReactionsPresenceAndTypingReachTheOthers) {
   while ((after = a.wait_event("presence.changed")) && (*after)["data"]["online"].size() != 1u) {
   }
   ASSERT_TRUE(after);
+}
+
+TEST(Export, AnOwnerExportsTheWholeWorkspaceAsATarThatTarReads) {
+  TestServer server;
+  std::string ville = login(server.port(), "equipe@ville-chambery.example");
+  std::string csab = login(server.port(), "equipe@biollay.example");
+  std::int64_t copil = workspace_id(server.port(), ville, "copil");
+  Json a = upload(server, ville, copil, "ordre-du-jour.txt", "text/plain", "1. Bilan\n2. Calendrier\n").json()["result"]["attachment"];
+  auto t = api(server.port(), ville, "chat.create_thread",
+               {{"workspace", copil}, {"title", "Archives"}, {"body", "Premier jet"}, {"attachments", {a["id"]}}}).json();
+  api(server.port(), ville, "chat.edit", {{"message", t["result"]["message"]["id"]}, {"body", "Version finale"}});
+  // A member who is not an owner cannot export; a non-member does not see it.
+  EXPECT_EQ(http(server.port(), "GET", "/export/" + std::to_string(copil) + ".tar", "", {{"Cookie", "pacte_session=" + csab}}).status, 403);
+  auto r = http(server.port(), "GET", "/export/" + std::to_string(copil) + ".tar", "", {{"Cookie", "pacte_session=" + ville}});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers["content-type"], "application/x-tar");
+  auto dir = server.data_dir() / "unpacked";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "export.tar", std::ios::binary) << r.body;
+  ASSERT_EQ(std::system(("tar -xf " + (dir / "export.tar").string() + " -C " + dir.string()).c_str()), 0);
+  std::ifstream json_in(dir / "workspace.json");
+  Json exported = Json::parse(json_in);
+  EXPECT_EQ(exported["workspace"]["key"], "copil");
+  bool found = false;
+  for (auto& th : exported["threads"])
+    if (th["title"] == "Archives") {
+      found = true;
+      EXPECT_EQ(th["messages"][0]["body"], "Version finale");
+      EXPECT_EQ(th["messages"][0]["previous_versions"][0]["body"], "Premier jet");
+      EXPECT_EQ(th["messages"][0]["attachments"][0]["sha256"], a["sha256"]);
+    }
+  EXPECT_TRUE(found);
+  std::ifstream file(dir / ("attachments/" + std::to_string(a["id"].get<int>()) + "-ordre-du-jour.txt"));
+  std::string content((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(content, "1. Bilan\n2. Calendrier\n");
 }

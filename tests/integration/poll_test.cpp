@@ -339,9 +339,20 @@ TEST(Poll, ClosesByItselfAtItsDeadlineOnTheServerClock) {
   EXPECT_EQ(created["result"]["poll"]["closed"], false);
   EXPECT_EQ(created["result"]["poll"]["created_at"], "2026-11-29T17:00:00.000Z");
 
+  WsClient watcher(server.port(), {.cookie = ville.token});
+  watcher.next();
+  watcher.subscribe();
   clock.advance(1h);
   ASSERT_EQ(call(server, csab, "poll.vote", {{"poll", id}, {"option", 1}})["ok"], true);
+  // A secret ballot: the vote's event names no author.
+  auto voted = watcher.wait_event("poll.voted");
+  ASSERT_TRUE(voted);
+  EXPECT_TRUE((*voted)["author"].is_null());
   clock.advance(31min);
+  // The plugin's timer closes it for good and tells the members (it ticks every 5 s).
+  auto closed = watcher.wait_event("poll.closed", std::chrono::seconds(15));
+  ASSERT_TRUE(closed);
+  EXPECT_EQ((*closed)["data"]["poll"], id);
   Json late = call(server, csab, "poll.vote", {{"poll", id}, {"option", 0}});
   EXPECT_EQ(code_of(late), "conflict") << late;
   EXPECT_EQ(code_of(call(server, csab, "poll.retract", {{"poll", id}})), "conflict");

@@ -30,8 +30,9 @@ class Context {
   /// Appends an event to a workspace's log (gapless sequence) in this transaction; it is
   /// broadcast to the workspace's members after the commit. Returns its sequence.
   /// `subject` ties the event to an object (e.g. "message:12") so it can be redacted.
+  /// `anonymous` leaves the author out of the event and of the log (a secret ballot).
   virtual std::int64_t append_event(std::int64_t workspace, std::string_view type, const Json& data,
-                                    std::string_view subject = {}) = 0;
+                                    std::string_view subject = {}, bool anonymous = false) = 0;
   /// Appends an event to a person's own stream (read markers, notifications).
   virtual std::int64_t personal_event(std::int64_t person, std::string_view type,
                                       const Json& data) = 0;

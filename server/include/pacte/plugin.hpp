@@ -1,6 +1,8 @@
 // The plugin SDK entry point: the only header a plugin needs to include.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +25,10 @@ class Registrar {
   virtual void add(Operation op) = 0;
   /// Registers how an argument holding an id of the plugin's objects maps to a workspace.
   virtual void add_scope(std::string argument, ScopeResolver resolver) = 0;
+  /// Registers work the engine runs every `every` (at least 1 s), in its own savepoint of
+  /// a group transaction, like a handler without a caller: deadlines, reminders. Events it
+  /// appends are broadcast after the commit. It must be quick and idempotent.
+  virtual void add_timer(std::string name, std::chrono::seconds every, std::function<void(Context&)> run) = 0;
 };
 
 /// A plugin. Implementations are compiled in and listed by CMake (plugins/<name>/).

@@ -29,6 +29,12 @@ void Dispatcher::add_scope(std::string argument, ScopeResolver resolver) {
   scopes_.emplace_back(std::move(argument), std::move(resolver));
 }
 
+void Dispatcher::add_timer(std::string name, std::chrono::seconds every, std::function<void(Context&)> run) {
+  if (every < std::chrono::seconds(1) || !run) throw std::invalid_argument("timer '" + name + "' needs a period of at least 1 s");
+  std::string full = current_plugin_.empty() ? name : current_plugin_ + "." + name;
+  timers_.push_back(Timer{std::move(full), every, std::move(run)});
+}
+
 const Operation* Dispatcher::find(std::string_view name) const {
   auto it = ops_.find(name);
   return it == ops_.end() ? nullptr : &it->second;

@@ -18,6 +18,14 @@ class Dispatcher : public Registrar {
   /// handler or an unsupported schema (start-up error).
   void add(Operation op) override;
   void add_scope(std::string argument, ScopeResolver resolver) override;
+  void add_timer(std::string name, std::chrono::seconds every, std::function<void(Context&)> run) override;
+
+  struct Timer {
+    std::string name;  // "<plugin>.<name>"
+    std::chrono::seconds every;
+    std::function<void(Context&)> run;
+  };
+  const std::vector<Timer>& timers() const { return timers_; }
 
   const Operation* find(std::string_view name) const;
   const std::map<std::string, Operation, std::less<>>& operations() const { return ops_; }
@@ -34,6 +42,7 @@ class Dispatcher : public Registrar {
  private:
   std::map<std::string, Operation, std::less<>> ops_;
   std::vector<std::pair<std::string, ScopeResolver>> scopes_;
+  std::vector<Timer> timers_;
   std::string current_plugin_;
 };
 

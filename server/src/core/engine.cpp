@@ -28,7 +28,8 @@ Result unavailable(const std::string& why) {
 // --- EngineContext ----------------------------------------------------------------------
 
 std::int64_t EngineContext::append_event(std::int64_t workspace, std::string_view type,
-                                         const Json& data, std::string_view subject) {
+                                         const Json& data, std::string_view subject, bool anonymous) {
+  std::int64_t author = anonymous ? 0 : author_;
   auto& bump = db_.prepare("UPDATE workspaces SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq");
   bump.bind(1, workspace);
   if (!bump.step()) throw SqlError(0, "append_event: no workspace " + std::to_string(workspace));
@@ -39,12 +40,12 @@ std::int64_t EngineContext::append_event(std::int64_t workspace, std::string_vie
   auto& ins = db_.prepare(
       "INSERT INTO events(workspace_id, seq, type, author_id, at, subject, data) VALUES (?,?,?,?,?,?,?)");
   ins.bind(1, workspace).bind(2, seq).bind(3, type);
-  if (author_) ins.bind(4, author_); else ins.bind_null(4);
+  if (author) ins.bind(4, author); else ins.bind_null(4);
   ins.bind(5, at);
   if (subject.empty()) ins.bind_null(6); else ins.bind(6, subject);
   ins.bind(7, payload).run();
   Json frame = {{"event", type}, {"workspace", workspace}, {"seq", seq},
-                {"author", author_ ? Json(author_) : Json(nullptr)}, {"time", at}, {"data", data}};
+                {"author", author ? Json(author) : Json(nullptr)}, {"time", at}, {"data", data}};
   outputs_.push_back(EventOut{workspace, 0, seq, std::make_shared<const std::string>(frame.dump())});
   return seq;
 }

@@ -160,7 +160,7 @@ class EngineContext : public Context {
   std::int64_t last_insert_id() override { return db_.last_insert_id(); }
   int changes() override { return db_.changes(); }
   std::int64_t append_event(std::int64_t workspace, std::string_view type, const Json& data,
-                            std::string_view subject = {}) override;
+                            std::string_view subject = {}, bool anonymous = false) override;
   std::int64_t personal_event(std::int64_t person, std::string_view type, const Json& data) override;
   TimePoint now() override { return clock_.now(); }
   std::string now_text() override { return format_time(clock_.now()); }

@@ -6,6 +6,8 @@
 
 #include "core/logger.hpp"
 #include "core/schema.hpp"
+#include "core/tar_writer.hpp"
+#include "core/workspace_export.hpp"
 #include "net/websocket_session.hpp"
 
 namespace pacte::net {
@@ -190,6 +192,17 @@ void HttpSession::handle() {
       return;
     }
     handle_download(id);
+    return;
+  }
+  if (path.rfind("/export/", 0) == 0 && path.ends_with(".tar") && req_.method() == http::verb::get) {
+    std::string id_text = path.substr(8, path.size() - 12);
+    std::int64_t id = 0;
+    auto [ptr, err] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+    if (err != std::errc() || id <= 0 || ptr != id_text.data() + id_text.size()) {
+      respond_json(http::status::not_found, Result::fail(ErrorCode::not_found, "no such object", "introuvable").to_reply("fr"));
+      return;
+    }
+    handle_export(id);
     return;
   }
   if (path.rfind("/api/", 0) == 0) {
@@ -510,6 +523,57 @@ void HttpSession::handle_download(std::int64_t id) {
     if (self->req_.method() == http::verb::head) res.content_length(body.size());
     else res.body() = std::move(body);
     self->respond(std::move(res));
+  });
+}
+
+void HttpSession::handle_export(std::int64_t workspace) {
+  std::string cred = credential();
+  if (cred.empty()) {
+    respond_json(http::status::unauthorized, Result::fail(ErrorCode::unauthenticated, "sign in first", "connectez-vous d'abord").to_reply("fr"));
+    return;
+  }
+  auto self = shared_from_this();
+  std::string dir = (state_.config.data_dir / "attachments").string();
+  std::string address = this->address();
+  state_.engine.post([self, cred, workspace, dir, address](EngineContext& ctx) {
+    Completion c;
+    Caller caller;
+    auto files = std::make_shared<std::vector<WorkspaceExport::File>>();
+    if (!self->state_.accounts.authenticate(ctx, cred, caller)) {
+      c.result = Result::fail(ErrorCode::unauthenticated, "sign in first", "connectez-vous d'abord");
+    } else {
+      Role role = ctx.role_of(caller.person, workspace);
+      if (role == Role::none) c.result = Result::fail(ErrorCode::not_found, "no such object", "introuvable");
+      else if (role < Role::owner)
+        c.result = Result::fail(ErrorCode::forbidden, "only an owner may export a workspace", "seul un responsable peut exporter l'espace");
+      else {
+        c.result = Result::ok(WorkspaceExport::collect(ctx, workspace, dir, *files));
+        Accounts::audit(ctx, caller.person, "workspace.export", "workspace:" + std::to_string(workspace), address);
+      }
+    }
+    c.locale = caller.locale;
+    c.on_done = [self, files, workspace](Completion& done) {
+      if (!done.result.is_ok()) {
+        self->respond_json(static_cast<http::status>(http_status(done.result.error().code)), done.result.to_reply(done.locale));
+        return;
+      }
+      TarWriter tar;
+      std::time_t now = std::time(nullptr);
+      tar.add("workspace.json", done.result.value().dump(2), now);
+      for (auto& f : *files) {
+        std::ifstream in(f.path, std::ios::binary);
+        std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        tar.add(f.archive_name, content, now);
+      }
+      http::response<http::string_body> res{http::status::ok, self->req_.version()};
+      res.set(http::field::content_type, "application/x-tar");
+      res.set(http::field::content_disposition,
+              "attachment; filename=\"pacte-espace-" + std::to_string(workspace) + ".tar\"");
+      res.set(http::field::cache_control, "no-store");
+      res.body() = tar.finish();
+      self->respond(std::move(res));
+    };
+    ctx.task_completions.push_back(std::move(c));
   });
 }
 

@@ -40,6 +40,7 @@ struct NetServer::Impl {
     acceptor.close(ec);
     signals.cancel(ec);
     sweeper.cancel();
+    for (auto& t : timers) t->cancel();
     drainer = std::thread([this] {
       state.engine.stop();  // completes queued requests; their replies are posted to io
       asio::post(io, [this] {
@@ -70,12 +71,37 @@ struct NetServer::Impl {
     });
   }
 
+  /// Plugin and module timers: each posts its work to the engine at its period.
+  void start_timers() {
+    for (auto& t : state.dispatcher.timers()) {
+      auto timer = std::make_shared<asio::steady_timer>(io);
+      timers.push_back(timer);
+      schedule(timer, &t);
+    }
+  }
+  void schedule(std::shared_ptr<asio::steady_timer> timer, const Dispatcher::Timer* t) {
+    timer->expires_after(t->every);
+    timer->async_wait([this, timer, t](beast::error_code ec) {
+      if (ec || state.stopping) return;
+      state.engine.post([t](EngineContext& ctx) {
+        try {
+          t->run(ctx);
+        } catch (const std::exception& e) {
+          log_error("timer.failed", {{"timer", t->name}, {"error", e.what()}});
+          throw;  // the engine rolls the task's savepoint back
+        }
+      });
+      schedule(timer, t);
+    });
+  }
+
   asio::io_context io;
   tcp::acceptor acceptor;
   asio::signal_set signals;
   asio::steady_timer sweeper;
   SharedState state;
   std::unique_ptr<ssl::context> tls;  // set when the configuration names a certificate
+  std::vector<std::shared_ptr<asio::steady_timer>> timers;
   std::thread drainer;
 };
 
@@ -132,6 +158,7 @@ void NetServer::run(bool handle_signals) {
   }
   impl_->accept();
   impl_->sweep();
+  impl_->start_timers();
   impl_->io.run();
   if (impl_->drainer.joinable()) impl_->drainer.join();
 }
