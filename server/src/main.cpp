@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "core/application.hpp"
+#include "core/backup.hpp"
+#include "core/engine.hpp"
 #include "core/database.hpp"
 #include "core/logger.hpp"
 
@@ -27,8 +29,14 @@ Commands:
               --data DIR           overrides "data_dir"
               --demo-password PW   on first start, give every demo account this password
               --password-cost test use minimal Argon2id limits (test suites only)
-  user list --json [--config FILE] [--data DIR]
+  user list [--json] [--config FILE] [--data DIR]
             List the accounts with emails, organisations and capacities.
+  user add --email E --name N [--title T] [--org KEY --capacity C] [--admin yes]
+            Create an account; prints a one-time link (7 days) to choose a password.
+  user disable --email E [--enable yes]
+            Disable (or re-enable) an account; a running server closes its sockets.
+  org list [--json]
+  org add --pact KEY --key K --name N --short S --kind city|caf|federation|social_centre|public_body
   backup --to DIR [--config FILE] [--data DIR]
             Consistent copy of the database (safe while the server runs).
   restore --from DIR [--config FILE] [--data DIR]
@@ -134,20 +142,119 @@ int user_list(const Args& a) {
   return 0;
 }
 
+/// Runs `fn` in one transaction on the data folder's database, as the operator (actor 0).
+template <typename Fn>
+void with_database(const ServerConfig& c, Fn fn) {
+  Database db((c.data_dir / "pacte.sqlite3").string());
+  db.migrate("core", core_migrations());
+  SystemClock clock;
+  Dispatcher none;
+  EngineContext ctx(db, clock, none);
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    fn(ctx);
+    db.exec("COMMIT");
+  } catch (...) {
+    db.exec("ROLLBACK");
+    throw;
+  }
+}
+
+std::string option(const Args& a, const std::string& name, bool required = true) {
+  auto it = a.options.find(name);
+  if (it == a.options.end()) {
+    if (required) throw ConfigError("missing option " + name);
+    return {};
+  }
+  return it->second;
+}
+
+int user_add(const Args& a) {
+  ServerConfig c = load_config(a);
+  std::string email = option(a, "--email"), name = option(a, "--name");
+  std::transform(email.begin(), email.end(), email.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  if (email.find('@') == std::string::npos) throw ConfigError("--email: not an email address");
+  std::string link;
+  with_database(c, [&](EngineContext& ctx) {
+    auto& dup = ctx.sql("SELECT 1 FROM people WHERE email = ?");
+    dup.bind(1, email);
+    bool exists = dup.step();
+    dup.reset();
+    if (exists) throw std::runtime_error("a person with the email " + email + " exists");
+    auto& ins = ctx.sql("INSERT INTO people(email, name, title, is_admin, created_at) VALUES (?,?,?,?,?)");
+    ins.bind(1, email).bind(2, name).bind(3, option(a, "--title", false)).bind(4, option(a, "--admin", false) == "yes" ? 1 : 0)
+        .bind(5, ctx.now_text()).run();
+    std::int64_t id = ctx.last_insert_id();
+    if (std::string org = option(a, "--org", false); !org.empty()) {
+      auto& o = ctx.sql("SELECT id FROM organisations WHERE key = ?");
+      o.bind(1, org);
+      if (!o.step()) throw std::runtime_error("no organisation with the key " + org);
+      std::int64_t oid = o.int64(0);
+      o.reset();
+      auto& af = ctx.sql("INSERT INTO affiliations(person_id, organisation_id, capacity) VALUES (?,?,?)");
+      af.bind(1, id).bind(2, oid).bind(3, option(a, "--capacity", false)).run();
+    }
+    Accounts::audit(ctx, 0, "person.add", "person:" + std::to_string(id), "command line");
+    link = create_one_time_link(ctx, id, 0, "invitation", c.public_url);
+  });
+  std::printf("created %s\nlink to choose a password (valid 7 days, once): %s\n", email.c_str(), link.c_str());
+  return 0;
+}
+
+int user_disable(const Args& a) {
+  ServerConfig c = load_config(a);
+  std::string email = option(a, "--email");
+  bool enable = option(a, "--enable", false) == "yes";
+  with_database(c, [&](EngineContext& ctx) {
+    auto& u = ctx.sql("UPDATE people SET disabled = ? WHERE email = ?");
+    u.bind(1, enable ? 0 : 1).bind(2, email).run();
+    if (ctx.changes() == 0) throw std::runtime_error("no person with the email " + email);
+    Accounts::audit(ctx, 0, enable ? "person.enable" : "person.disable", email, "command line");
+  });
+  std::printf("%s %s%s\n", email.c_str(), enable ? "enabled" : "disabled",
+              enable ? "" : " (a running server closes their connections within seconds)");
+  return 0;
+}
+
+int org_list(const Args& a) {
+  ServerConfig c = load_config(a);
+  Database db((c.data_dir / "pacte.sqlite3").string(), DatabaseOptions{.read_only = true});
+  nlohmann::json out = nlohmann::json::array();
+  auto& q = db.prepare("SELECT o.id, p.key, o.key, o.name, o.short, o.kind FROM organisations o LEFT JOIN pacts p ON p.id = o.pact_id ORDER BY o.id");
+  while (q.step())
+    out.push_back({{"id", q.int64(0)}, {"pact", q.text(1)}, {"key", q.text(2)}, {"name", q.text(3)}, {"short", q.text(4)}, {"kind", q.text(5)}});
+  q.reset();
+  if (a.flags.count("--json")) std::cout << out.dump(2) << "\n";
+  else
+    for (auto& o : out) std::cout << o["key"].get<std::string>() << "\t" << o["short"].get<std::string>() << "\t" << o["name"].get<std::string>() << "\n";
+  return 0;
+}
+
+int org_add(const Args& a) {
+  ServerConfig c = load_config(a);
+  std::string kind = option(a, "--kind");
+  static const std::set<std::string> kinds = {"city", "caf", "federation", "social_centre", "public_body"};
+  if (!kinds.count(kind)) throw ConfigError("--kind: expected city, caf, federation, social_centre or public_body");
+  with_database(c, [&](EngineContext& ctx) {
+    auto& p = ctx.sql("SELECT id FROM pacts WHERE key = ?");
+    p.bind(1, option(a, "--pact"));
+    if (!p.step()) throw std::runtime_error("no pact with the key " + option(a, "--pact"));
+    std::int64_t pact = p.int64(0);
+    p.reset();
+    auto& ins = ctx.sql("INSERT INTO organisations(pact_id, key, name, short, kind) VALUES (?,?,?,?,?)");
+    ins.bind(1, pact).bind(2, option(a, "--key")).bind(3, option(a, "--name")).bind(4, option(a, "--short")).bind(5, kind).run();
+    Accounts::audit(ctx, 0, "organisation.add", option(a, "--key"), "command line");
+  });
+  std::printf("organisation %s added\n", option(a, "--key").c_str());
+  return 0;
+}
+
 int backup(const Args& a) {
   auto to = a.options.find("--to");
   if (to == a.options.end()) throw ConfigError("backup: --to DIR is required");
   ServerConfig c = load_config(a);
-  std::filesystem::path dir = to->second;
-  std::filesystem::create_directories(dir);
-  auto target = dir / "pacte.sqlite3";
-  if (std::filesystem::exists(target)) throw ConfigError("backup: " + target.string() + " already exists");
-  Database db((c.data_dir / "pacte.sqlite3").string());
-  db.vacuum_into(target.string());  // one consistent snapshot, even while the server writes
-  Database copy(target.string(), DatabaseOptions{.read_only = true});
-  std::string check = copy.integrity_check();
-  if (check != "ok") throw std::runtime_error("backup failed its integrity check: " + check);
-  std::printf("backup written to %s (integrity_check: ok)\n", target.c_str());
+  Backup::create(c.data_dir, to->second);
+  std::printf("backup written to %s (database integrity_check: ok; attachments copied)\n", to->second.c_str());
   return 0;
 }
 
@@ -155,17 +262,8 @@ int restore(const Args& a) {
   auto from = a.options.find("--from");
   if (from == a.options.end()) throw ConfigError("restore: --from DIR is required");
   ServerConfig c = load_config(a);
-  auto source = std::filesystem::path(from->second) / "pacte.sqlite3";
-  {
-    Database check(source.string(), DatabaseOptions{.read_only = true});
-    std::string r = check.integrity_check();
-    if (r != "ok") throw std::runtime_error("the backup fails its integrity check: " + r);
-  }
-  std::filesystem::create_directories(c.data_dir);
-  auto target = c.data_dir / "pacte.sqlite3";
-  for (auto suffix : {"-wal", "-shm"}) std::filesystem::remove(target.string() + suffix);
-  std::filesystem::copy_file(source, target, std::filesystem::copy_options::overwrite_existing);
-  std::printf("restored %s from %s\n", target.c_str(), source.c_str());
+  Backup::restore(from->second, c.data_dir);
+  std::printf("restored %s from %s\n", c.data_dir.c_str(), from->second.c_str());
   return 0;
 }
 
@@ -184,7 +282,12 @@ int main(int argc, char** argv) {
     }
     const std::string& cmd = a.positional[0];
     if (cmd == "serve") return serve(a);
-    if (cmd == "user" && a.positional.size() > 1 && a.positional[1] == "list") return user_list(a);
+    std::string sub = a.positional.size() > 1 ? a.positional[1] : "";
+    if (cmd == "user" && sub == "list") return user_list(a);
+    if (cmd == "user" && sub == "add") return user_add(a);
+    if (cmd == "user" && sub == "disable") return user_disable(a);
+    if (cmd == "org" && sub == "list") return org_list(a);
+    if (cmd == "org" && sub == "add") return org_add(a);
     if (cmd == "backup") return backup(a);
     if (cmd == "restore") return restore(a);
     if (cmd == "version") {

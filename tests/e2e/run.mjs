@@ -18,6 +18,7 @@ import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -69,8 +70,24 @@ const sel = {
   delivered: '[data-testid="message"]:not([data-pending])',
   pending: '[data-testid="message"][data-pending]',
   offlineBanner: '[data-testid="offline-banner"]',
+  userMenu: '[data-testid="user-menu"]',
   logout: '[data-testid="logout"]',
+  myData: '[data-testid="my-data"]',
   typing: '[data-testid="typing"]',
+  attachInput: '[data-testid="attach-input"]',
+  attachmentChip: '[data-testid="attachment-chip"]',
+  messageAttachment: '[data-testid="message-attachment"]',
+  tabMembers: '[data-testid="tab-members"]',
+  inviteName: '[data-testid="invite-name"]',
+  inviteEmail: '[data-testid="invite-email"]',
+  inviteRole: '[data-testid="invite-role"]',
+  inviteSubmit: '[data-testid="invite-submit"]',
+  inviteLink: '[data-testid="invite-link"]',
+  exportLink: '[data-testid="export-link"]',
+  setPassword: '[data-testid="set-password"]',
+  setPasswordConfirm: '[data-testid="set-password-confirm"]',
+  setPasswordSubmit: '[data-testid="set-password-submit"]',
+  setPasswordError: '[data-testid="set-password-error"]',
 };
 
 class StepError extends Error {}
@@ -254,6 +271,23 @@ async function runAxe(page, label) {
   }
 }
 
+/** Opens the user menu (sign-out, personal data) if it is closed. */
+async function openUserMenu(page) {
+  const button = page.locator(sel.userMenu);
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  await page.locator(sel.logout).waitFor({ state: 'visible' });
+}
+
+/** Waits until an element's text is not empty, and returns it. */
+async function textOf(page, selector, what, timeout = T.normal) {
+  try {
+    await page.waitForFunction((s) => (document.querySelector(s)?.textContent ?? '').trim().length > 0, selector, { timeout });
+  } catch {
+    fail(`${what}: nothing shows in ${selector} within ${timeout / 1000}s`);
+  }
+  return (await page.locator(selector).textContent()).trim();
+}
+
 async function shot(page, file) {
   const target = path.join(SHOTS, file);
   await page.screenshot({ path: target, fullPage: false });
@@ -274,6 +308,27 @@ const OFF1 = `Écrit hors ligne charlie ${RUN}`;
 const OFF2 = `Écrit hors ligne delta ${RUN}`;
 const LOST = `Réponse perdue echo ${RUN}`;
 const PHONE = `Depuis un téléphone foxtrot ${RUN}`;
+const WITH_FILES = `Pièces jointes golf ${RUN}`;
+
+// Files to attach, in a temporary folder: a text file, a small PNG image,
+// and one just over the 10 MiB limit (sparse: nothing is written).
+const FILES_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'pacte-e2e-'));
+const TEXT_FILE = path.join(FILES_DIR, `compte-rendu-${RUN}.txt`);
+const TEXT_BYTES = Buffer.from(`Compte rendu du comité ${RUN}\nDeuxième ligne : déjà réglé.\n`, 'utf8');
+const IMAGE_FILE = path.join(FILES_DIR, `plan-${RUN}.png`);
+const IMAGE_BYTES = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAACAAAAAUCAIAAABj86gYAAAAL0lEQVR42mNgYJgIR48f/4Uj6omPWkBInDauRoiPWkDYgtFkOpoPRi0YzQeDwAIALRQpPboyHNYAAAAASUVORK5CYII=',
+  'base64',
+);
+const BIG_FILE = path.join(FILES_DIR, `trop-gros-${RUN}.bin`);
+fs.writeFileSync(TEXT_FILE, TEXT_BYTES);
+fs.writeFileSync(IMAGE_FILE, IMAGE_BYTES);
+fs.closeSync(fs.openSync(BIG_FILE, 'w'));
+fs.truncateSync(BIG_FILE, 10 * 1024 * 1024 + 1);
+
+const INVITEE_EMAIL = `invite-${RUN}-${Math.random().toString(36).slice(2, 8)}@example.org`;
+const INVITEE_NAME = `Invitée E2E ${RUN}`;
+const INVITEE_PASSWORD = `Un mot de passe ${RUN} assez long`;
 
 step('sign-in screen: accessible, screenshot', async () => {
   const { page } = (S.a = await newPage(S.browser, 'A'));
@@ -353,6 +408,70 @@ step('typing indicator: A sees that B is typing', async () => {
   await page.locator(sel.composerInput).fill('');
 });
 
+step('attachments: A sends a text file and an image; B sees both live and downloads the text', async () => {
+  const { page } = S.a;
+  // Over 10 MiB: refused at once with a clear message, and removable.
+  await page.setInputFiles(sel.attachInput, BIG_FILE);
+  const bigChip = page.locator(sel.attachmentChip, { hasText: path.basename(BIG_FILE) });
+  await bigChip.waitFor({ state: 'visible' });
+  const bigText = (await bigChip.textContent()).replace(/\s+/g, ' ');
+  if (!bigText.includes('Fichier trop volumineux (10 Mo maximum)')) fail(`unexpected text for a file over 10 MiB: "${bigText}"`);
+  await bigChip.getByRole('button').click();
+  if ((await page.locator(sel.attachmentChip).count()) !== 0) fail('the refused file is still shown after removing it');
+
+  await page.setInputFiles(sel.attachInput, [TEXT_FILE, IMAGE_FILE]);
+  try {
+    await page.waitForFunction(
+      (s) => {
+        const chips = [...document.querySelectorAll(s)];
+        return chips.length === 2 && chips.every((c) => c.getAttribute('data-status') === 'done');
+      },
+      sel.attachmentChip,
+      { timeout: T.normal },
+    );
+  } catch {
+    const chips = await page.locator(sel.attachmentChip).allTextContents();
+    fail(`the two files were not uploaded: ${JSON.stringify(chips.map((c) => c.replace(/\s+/g, ' ').trim()))}`);
+  }
+  await post(page, WITH_FILES, 'click');
+  await waitVisible(page, WITH_FILES, 'A');
+  if ((await page.locator(sel.attachmentChip).count()) !== 0) fail('the attachment chips stay after sending');
+
+  const { page: pb } = S.b;
+  await waitVisible(pb, WITH_FILES, 'B');
+  const message = delivered(pb, WITH_FILES).first();
+  const links = message.locator(sel.messageAttachment);
+  try {
+    await pb.waitForFunction(
+      ([text, s]) => {
+        const m = [...document.querySelectorAll('[data-testid="message"]:not([data-pending])')].find((e) =>
+          (e.textContent ?? '').includes(text),
+        );
+        const img = m?.querySelector(`${s} img`);
+        return m && m.querySelectorAll(s).length === 2 && img && img.complete && img.naturalWidth > 0;
+      },
+      [WITH_FILES, sel.messageAttachment],
+      { timeout: T.normal },
+    );
+  } catch {
+    fail(`B does not see the two attachments (with the image loaded) of "${WITH_FILES}": ${await links.count()} shown`);
+  }
+  const img = message.locator(`${sel.messageAttachment} img`);
+  if ((await img.getAttribute('alt')) !== path.basename(IMAGE_FILE)) fail('the image preview has not the file name as alt text');
+  const textLink = message.locator(sel.messageAttachment, { hasText: path.basename(TEXT_FILE) });
+  const label = (await textLink.textContent()).replace(/\s+/g, ' ');
+  if (!/\d+\s?octets/.test(label)) fail(`the text file's link does not show its size: "${label}"`);
+  const href = await textLink.getAttribute('href');
+  const bytes = await pb.evaluate(async (url) => {
+    const r = await fetch(url, { credentials: 'same-origin' });
+    return { status: r.status, bytes: [...new Uint8Array(await r.arrayBuffer())] };
+  }, href);
+  if (bytes.status !== 200) fail(`B cannot download the text file (${href}): HTTP ${bytes.status}`);
+  if (!Buffer.from(bytes.bytes).equals(TEXT_BYTES)) fail(`B downloads other bytes than A uploaded from ${href}`);
+  await message.scrollIntoViewIfNeeded();
+  await shot(pb, 'thread-attachments.png');
+});
+
 step('(5) a thread is accessible', async () => {
   const { page } = S.a;
   await runAxe(page, 'a thread');
@@ -416,7 +535,7 @@ step('(3) after a reload, A still shows every message once', async () => {
   const { page } = S.a;
   await page.reload({ waitUntil: 'domcontentloaded' });
   await page.locator(sel.threadTitle, { hasText: THREAD }).waitFor({ state: 'visible' });
-  for (const text of [M0, M1, M2, OFF1, OFF2, LOST]) await expectExactlyOnce(page, text, 'A (reloaded)');
+  for (const text of [M0, M1, M2, WITH_FILES, OFF1, OFF2, LOST]) await expectExactlyOnce(page, text, 'A (reloaded)');
   await shot(page, 'thread-desktop.png');
 });
 
@@ -439,7 +558,7 @@ step('(4) a phone-sized context (360×740) signs in and posts', async () => {
   if (overflow > 1) fail(`the phone view scrolls sideways by ${overflow}px`);
   for (const [what, locator] of [
     ['send button', page.locator(sel.composerSend)],
-    ['sign-out button', page.locator(sel.logout)],
+    ['account menu button', page.locator(sel.userMenu)],
     ['message input', page.locator(sel.composerInput)],
   ]) {
     const box = await locator.boundingBox();
@@ -455,13 +574,112 @@ step('(4) a phone-sized context (360×740) signs in and posts', async () => {
 
 step('every message shows exactly once everywhere; B never reloaded', async () => {
   for (const { page, name } of [S.a, S.b, S.phone].map((x, i) => ({ page: x.page, name: ['A', 'B', 'phone'][i] }))) {
-    for (const text of [M0, M1, M2, OFF1, OFF2, LOST, PHONE]) await expectExactlyOnce(page, text, name);
+    for (const text of [M0, M1, M2, WITH_FILES, OFF1, OFF2, LOST, PHONE]) await expectExactlyOnce(page, text, name);
   }
   if (!(await S.b.page.evaluate(() => window.__e2eNoReload === true))) fail('B reloaded the page');
 });
 
+step('owner tools: A invites someone and gets a link; the export link downloads an archive', async () => {
+  const { page } = S.a;
+  await page.click(sel.tabMembers);
+  await page.locator(sel.inviteName).waitFor({ state: 'visible' });
+  await page.fill(sel.inviteName, INVITEE_NAME);
+  await page.fill(sel.inviteEmail, INVITEE_EMAIL);
+  await page.selectOption(sel.inviteRole, 'member');
+  await page.click(sel.inviteSubmit);
+  try {
+    await page.locator(sel.inviteLink).waitFor({ state: 'visible' });
+  } catch {
+    const error = (await page.locator('[data-testid="invite-error"]').textContent().catch(() => ''))?.trim();
+    fail(`no invitation link after inviting ${INVITEE_EMAIL}${error ? `: "${error}"` : ''}`);
+  }
+  const link = await page.locator(sel.inviteLink).inputValue();
+  const token = new URL(link).searchParams.get('invitation');
+  if (!token) fail(`the invitation link has no invitation= token: ${link}`);
+  const sentence = await page.locator('.invite-result').textContent();
+  if (!sentence.includes('Transmettez ce lien à la personne invitée (valable 7 jours).')) {
+    fail(`the invitation link comes without the sentence asking to hand it over: "${sentence.trim()}"`);
+  }
+  // The server's link carries its configured public_url; the test server may
+  // listen elsewhere, so the token is opened on PACTE_URL.
+  S.invitation = `${BASE}/?invitation=${encodeURIComponent(token)}`;
+  try {
+    await page.locator('[data-testid="members-people"]', { hasText: INVITEE_NAME }).waitFor({ state: 'visible', timeout: T.short });
+  } catch {
+    fail('the invited person does not appear among the members');
+  }
+  await shot(page, 'members-owner.png');
+
+  const href = await page.locator(sel.exportLink).getAttribute('href');
+  if (!/^\/export\/\d+\.tar$/.test(href ?? '')) fail(`unexpected export link: ${href}`);
+  const tar = await page.evaluate(async (url) => {
+    const r = await fetch(url, { credentials: 'same-origin' });
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    return { status: r.status, size: bytes.length, magic: new TextDecoder().decode(bytes.slice(257, 262)) };
+  }, href);
+  if (tar.status !== 200 || tar.magic !== 'ustar') fail(`the export link does not give a tar archive: ${JSON.stringify(tar)}`);
+});
+
+step('invitation: a new browser opens the link, chooses a password (axe, screenshot) and lands signed in', async () => {
+  const { page } = (S.invitee = await newPage(S.browser, 'invitee'));
+  await page.goto(S.invitation, { waitUntil: 'domcontentloaded' });
+  await page.locator(sel.setPassword).waitFor({ state: 'visible' });
+  const heading = (await page.locator('h1').first().textContent()).trim();
+  if (heading !== 'Choisir votre mot de passe') fail(`unexpected heading on the set-password screen: "${heading}"`);
+  await runAxe(page, 'the set-password screen');
+  await shot(page, 'set-password.png');
+
+  await page.fill(sel.setPassword, 'court');
+  await page.fill(sel.setPasswordConfirm, 'court');
+  await page.click(sel.setPasswordSubmit);
+  const short = await textOf(page, sel.setPasswordError, 'a short password');
+  if (!short.includes('au moins 10 caractères')) fail(`unexpected error for a short password: "${short}"`);
+  await page.fill(sel.setPassword, INVITEE_PASSWORD);
+  await page.fill(sel.setPasswordConfirm, `${INVITEE_PASSWORD}!`);
+  await page.click(sel.setPasswordSubmit);
+  await page.waitForFunction((s) => /identiques/.test(document.querySelector(s)?.textContent ?? ''), sel.setPasswordError);
+  await runAxe(page, 'the set-password screen showing an error');
+
+  await page.fill(sel.setPasswordConfirm, INVITEE_PASSWORD);
+  await page.click(sel.setPasswordSubmit);
+  try {
+    await page.locator(sel.workspace(WORKSPACE_KEY)).waitFor({ state: 'visible' });
+  } catch {
+    const error = (await page.locator(sel.setPasswordError).textContent().catch(() => ''))?.trim();
+    fail(`the invited person does not land on a workspace list showing "${WORKSPACE_KEY}"${error ? ` (error: "${error}")` : ''}`);
+  }
+  if (new URL(page.url()).search.includes('invitation')) fail(`the token stays in the address bar: ${page.url()}`);
+  await openUserMenu(page);
+  const who = await page.locator('.user-menu-panel').textContent();
+  if (!who.includes(INVITEE_EMAIL)) fail(`the signed-in account is not the invited one: "${who.trim()}"`);
+
+  // A link works once.
+  await page.goto(S.invitation, { waitUntil: 'domcontentloaded' });
+  await page.fill(sel.setPassword, INVITEE_PASSWORD);
+  await page.fill(sel.setPasswordConfirm, INVITEE_PASSWORD);
+  await page.click(sel.setPasswordSubmit);
+  await page.waitForFunction((s) => /déjà utilisé/.test(document.querySelector(s)?.textContent ?? ''), sel.setPasswordError);
+  const used = (await page.locator(sel.setPasswordError).textContent()).trim();
+  if (used !== 'Ce lien est inconnu, déjà utilisé ou expiré. Demandez-en un nouveau.') fail(`unexpected text for a used link: "${used}"`);
+});
+
+step('my data: A downloads mes-donnees-pacte.json from the account menu', async () => {
+  const { page } = S.a;
+  await openUserMenu(page);
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: T.normal }), page.click(sel.myData)]);
+  if (download.suggestedFilename() !== 'mes-donnees-pacte.json') fail(`the download is named "${download.suggestedFilename()}"`);
+  const file = await download.path();
+  const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (data?.person?.email !== ACCOUNT_A) fail(`the personal data is not A's: person = ${JSON.stringify(data?.person)}`);
+  if (!Array.isArray(data.messages) || !data.messages.some((m) => String(m.body ?? '').includes(M1))) {
+    fail('the personal data does not include A’s messages');
+  }
+  await page.keyboard.press('Escape');
+});
+
 step('sign-out returns to the sign-in screen', async () => {
   const { page } = S.phone;
+  await openUserMenu(page);
   await page.click(sel.logout);
   await page.locator(sel.loginEmail).waitFor({ state: 'visible' });
 });
@@ -506,6 +724,7 @@ async function main() {
     }
   } finally {
     await S.browser.close().catch(() => {});
+    fs.rmSync(FILES_DIR, { recursive: true, force: true });
   }
   const skipped = steps.length - passed - (failed && passed < steps.length ? 1 : 0);
   console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);

@@ -64,3 +64,35 @@ export async function sessionMe(): Promise<SessionMe | null> {
   if (!r.ok || !r.result) throw new Error(`session.me: HTTP ${r.status}`);
   return r.result;
 }
+
+/**
+ * Sets the password from a one-time link (invitation or reset) and signs in:
+ * on success the server sets the session cookie, as `/api/login` does.
+ */
+export function setPassword(token: string, password: string) {
+  return postApi<{ person: SessionMe['person'] }>('password.set', { token, password });
+}
+
+/** Everything the server stores about the signed-in person (`me.export`). */
+export function exportMyData() {
+  return postApi<Record<string, unknown>>('me.export', {});
+}
+
+/** The file name of the personal data download. */
+export const MY_DATA_FILE = 'mes-donnees-pacte.json';
+
+/** Offers a JSON value as a file download (a Blob behind an object URL). */
+export function downloadJson(value: unknown, fileName: string): void {
+  const blob = new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.rel = 'noopener';
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  // Long enough for the browser to start reading it.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

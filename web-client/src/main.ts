@@ -3,6 +3,7 @@ import './styles.css';
 import { applyLang } from './i18n';
 import './components/pacte-app';
 import './components/pacte-login';
+import './components/pacte-set-password';
 import './components/pacte-workspace-list';
 import './components/pacte-workspace';
 import './components/pacte-thread-list';

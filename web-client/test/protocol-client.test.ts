@@ -389,6 +389,27 @@ describe('offline outbox', () => {
     expect(c2.outbox).toHaveLength(0);
   });
 
+  it('keeps attachment ids and their display data across a reload, and sends only the ids', async () => {
+    const files = [{ id: 41, name: 'note.txt', content_type: 'text/plain', size: 245, url: '/attachments/41' }];
+    const c1 = makeClient();
+    c1.start();
+    void c1
+      .request('chat.post', { thread: 12, body: 'Avec pièce jointe', attachments: [41] }, { durable: true, meta: { attachments: files } })
+      .catch(() => {});
+    const stored = JSON.parse(storage.getItem('pacte.outbox')!);
+    expect(stored[0]).toMatchObject({ args: { thread: 12, body: 'Avec pièce jointe', attachments: [41] }, meta: { attachments: files } });
+    c1.stop();
+
+    const c2 = makeClient();
+    expect(c2.outbox[0].meta).toEqual({ attachments: files });
+    expect(c2.outbox[0].args.attachments).toEqual([41]);
+    c2.start();
+    connect(hub.current);
+    const post = hub.current.ops('chat.post')[0];
+    expect(post).toEqual({ id: stored[0].id, op: 'chat.post', args: { thread: 12, body: 'Avec pièce jointe', attachments: [41] } });
+    expect(post.meta).toBeUndefined();
+  });
+
   it('retries a durable request with the same id after `unavailable`', () => {
     const c = makeClient();
     c.start();

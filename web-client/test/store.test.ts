@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProtocolClient } from '../src/protocol/client';
-import { Store } from '../src/state/store';
+import { Store, pendingAttachments } from '../src/state/store';
 import type { Message, Thread, Workspace } from '../src/protocol/types';
 import { MemoryStorage, SocketHub, flushMicrotasks } from './fake-socket';
 
@@ -146,6 +146,52 @@ describe('events', () => {
     push('chat.message_posted', 1, { message: msg(12, 1, ME, 'hors ligne', { created_at: new Date().toISOString() }) });
     expect(store.pendingIn(1)).toEqual([]);
     expect(store.messages.get(1)!.list.filter((m) => m.body === 'hors ligne')).toHaveLength(1);
+  });
+
+  it('posts the ids of uploaded files and shows them with the pending message', async () => {
+    const files = [
+      { id: 41, name: 'note.txt', content_type: 'text/plain', size: 245, sha256: 'a', url: '/attachments/41' },
+      { id: 42, name: 'plan.png', content_type: 'image/png', size: 2048, sha256: 'b', url: '/attachments/42' },
+    ];
+    hub.current.serverClose(1006);
+    void store.post(1, 'note.txt, plan.png', files);
+    const [item] = store.pendingIn(1);
+    expect(item.args).toEqual({ thread: 1, body: 'note.txt, plan.png', attachments: [41, 42] });
+    expect(pendingAttachments(item).map((a) => a.name)).toEqual(['note.txt', 'plan.png']);
+    vi.advanceTimersByTime(1000);
+    hub.current.open();
+    // The same text without the files is another message: still pending.
+    push('chat.message_posted', 1, { message: msg(12, 1, ME, 'note.txt, plan.png', { created_at: new Date().toISOString() }) });
+    expect(store.pendingIn(1)).toHaveLength(1);
+    push('chat.message_posted', 2, {
+      message: msg(13, 1, ME, 'note.txt, plan.png', { created_at: new Date().toISOString(), attachments: [files[1], files[0]] }),
+    });
+    expect(store.pendingIn(1)).toEqual([]);
+    expect(store.messages.get(1)!.list.find((m) => m.id === 13)!.attachments!.map((a) => a.id)).toEqual([42, 41]);
+  });
+
+  it('sends a message without files as before, and forgets the files of a deleted message', () => {
+    void store.post(1, 'sans fichier');
+    expect(hub.current.ops('chat.post').at(-1).args).toEqual({ thread: 1, body: 'sans fichier' });
+    expect(client.outbox.at(-1)!.meta).toBeUndefined();
+    push('chat.message_posted', 1, {
+      message: msg(11, 1, 5, 'x', { attachments: [{ id: 1, name: 'x', content_type: 'text/plain', size: 1, url: '/attachments/1' }] }),
+    });
+    push('chat.message_deleted', 2, { message: 11, thread: 1 });
+    expect(store.messages.get(1)!.list.find((m) => m.id === 11)).toMatchObject({ deleted: true, attachments: [] });
+  });
+
+  it('creates a thread with files', async () => {
+    const file = { id: 50, name: 'cr.pdf', content_type: 'application/pdf', size: 10, url: '/attachments/50' };
+    void store.createThread(4, 'Compte rendu', 'Ci-joint', [file]);
+    await flushMicrotasks();
+    expect(hub.current.ops('chat.create_thread').at(-1).args).toEqual({
+      workspace: 4,
+      title: 'Compte rendu',
+      body: 'Ci-joint',
+      attachments: [50],
+    });
+    expect(client.outbox.at(-1)!.meta).toEqual({ attachments: [file] });
   });
 
   it('counts unread messages and mentions of others, not the own ones', () => {

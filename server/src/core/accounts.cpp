@@ -175,7 +175,8 @@ Completion Accounts::open_session(EngineContext& ctx, std::int64_t person, const
   return c;
 }
 
-std::string Accounts::create_link(Context& ctx, std::int64_t person, std::int64_t created_by, const std::string& purpose) {
+std::string create_one_time_link(Context& ctx, std::int64_t person, std::int64_t created_by,
+                                 const std::string& purpose, const std::string& public_url) {
   std::string token = random_token();
   std::int64_t now = to_millis(ctx.now());
   // Invitations last a week; a reset link a day.
@@ -185,9 +186,13 @@ std::string Accounts::create_link(Context& ctx, std::int64_t person, std::int64_
   q.bind(1, person).bind(2, token_hash(token)).bind(3, purpose);
   if (created_by) q.bind(4, created_by); else q.bind_null(4);
   q.bind(5, now).bind(6, now + ttl).run();
-  audit(ctx, created_by, purpose == "invitation" ? "invitation.create" : "password_reset.create",
-        "person:" + std::to_string(person), "");
-  return config_.public_url + "/?" + (purpose == "invitation" ? "invitation=" : "reset=") + token;
+  Accounts::audit(ctx, created_by, purpose == "invitation" ? "invitation.create" : "password_reset.create",
+                  "person:" + std::to_string(person), "");
+  return public_url + "/?" + (purpose == "invitation" ? "invitation=" : "reset=") + token;
+}
+
+std::string Accounts::create_link(Context& ctx, std::int64_t person, std::int64_t created_by, const std::string& purpose) {
+  return create_one_time_link(ctx, person, created_by, purpose, config_.public_url);
 }
 
 void Accounts::accept_link(const std::string& token, const std::string& password, const std::string& address,

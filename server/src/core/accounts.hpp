@@ -25,6 +25,11 @@ bool password_needs_rehash(const std::string& hash, PasswordCost cost);
 std::string random_token();
 /// Hex SHA-256 of a token: what the database stores.
 std::string token_hash(const std::string& token);
+/// Creates a one-time link ("invitation": 7 days, or "reset": 1 day) for a person and
+/// returns its URL under `public_url`; only the token's hash is stored (engine thread, or
+/// the operator's command line on the database).
+std::string create_one_time_link(Context& ctx, std::int64_t person, std::int64_t created_by,
+                                 const std::string& purpose, const std::string& public_url);
 
 class Accounts {
  public:

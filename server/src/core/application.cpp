@@ -19,6 +19,7 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   LogLevel level;
   if (Logger::parse_level(cfg.log_level, level)) Logger::instance().set_level(level);
   std::filesystem::create_directories(cfg.data_dir);
+  lock_ = std::make_unique<DataLock>(cfg.data_dir);
   metrics_ = std::make_unique<Metrics>();
   db_ = std::make_unique<Database>(database_path().string(), DatabaseOptions{cfg.synchronous});
   db_->migrate("core", core_migrations());

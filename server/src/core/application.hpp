@@ -7,6 +7,7 @@
 
 #include "core/accounts.hpp"
 #include "core/attachments.hpp"
+#include "core/backup.hpp"
 #include "core/clock.hpp"
 #include "core/governance.hpp"
 #include "core/server_config.hpp"
@@ -49,6 +50,7 @@ class Application {
 
  private:
   AppOptions options_;
+  std::unique_ptr<DataLock> lock_;
   SystemClock system_clock_;
   const Clock* clock_;
   std::unique_ptr<Metrics> metrics_;

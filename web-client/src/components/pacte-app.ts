@@ -1,6 +1,8 @@
 import { html, nothing } from 'lit';
-import { PacteElement } from './base';
-import { NetworkError, logout, sessionMe } from '../api';
+import { PacteElement, initials } from './base';
+import { MY_DATA_FILE, NetworkError, downloadJson, exportMyData, logout, sessionMe } from '../api';
+import { readPasswordLink, type PasswordLink } from '../password';
+import { forgetUploadLists } from '../attachments';
 import { ProtocolClient, defaultSocketUrl, type ConnectionState } from '../protocol/client';
 import type { SessionMe } from '../protocol/types';
 import { Store } from '../state/store';
@@ -8,6 +10,7 @@ import { currentRoute, interceptLinks, navigate, onRouteChange, paths, type Rout
 import {
   LOCALES,
   applyLang,
+  errorText,
   getLocale,
   hasStoredLocale,
   isLocale,
@@ -18,7 +21,7 @@ import {
   type Locale,
 } from '../i18n';
 
-type Phase = 'loading' | 'unreachable' | 'login' | 'ready';
+type Phase = 'loading' | 'unreachable' | 'login' | 'set-password' | 'ready';
 
 /**
  * The application shell: finds out whether a session exists, shows the
@@ -33,6 +36,8 @@ export class PacteApp extends PacteElement {
     everOnline: { state: true },
     notice: { state: true },
     tick: { state: true },
+    menuOpen: { state: true },
+    myData: { state: true },
   };
 
   declare phase: Phase;
@@ -41,8 +46,12 @@ export class PacteApp extends PacteElement {
   declare everOnline: boolean;
   declare notice: string;
   declare tick: number;
+  declare menuOpen: boolean;
+  declare myData: { busy: boolean; text: string; error: boolean };
 
   client: ProtocolClient | null = null;
+  /** The invitation or reset link this page was opened with, until the password is set. */
+  private link: PasswordLink | null = null;
   store: Store | null = null;
   private cleanups: (() => void)[] = [];
   private sessionCleanups: (() => void)[] = [];
@@ -57,6 +66,9 @@ export class PacteApp extends PacteElement {
     this.everOnline = false;
     this.notice = '';
     this.tick = 0;
+    this.menuOpen = false;
+    this.myData = { busy: false, text: '', error: false };
+    this.link = readPasswordLink(location.search);
   }
 
   override connectedCallback(): void {
@@ -84,7 +96,15 @@ export class PacteApp extends PacteElement {
         document.title = t('app.name');
       }),
     );
-    void this.checkSession();
+    const onDocClick = (e: MouseEvent) => {
+      if (this.menuOpen && !(e.target as Element | null)?.closest?.('.user-menu')) this.menuOpen = false;
+    };
+    document.addEventListener('click', onDocClick);
+    this.cleanups.push(() => document.removeEventListener('click', onDocClick));
+    // An invitation or password-reset link opens the "choose your password"
+    // screen, even over an existing session (the link may be someone else's).
+    if (this.link) this.phase = 'set-password';
+    else void this.checkSession();
   }
 
   override disconnectedCallback(): void {
@@ -110,7 +130,22 @@ export class PacteApp extends PacteElement {
 
   private onSignedIn = (e: CustomEvent<SessionMe>) => {
     this.notice = '';
+    this.leaveLink();
     this.startSession(e.detail);
+  };
+
+  /** Forgets the one-time link and removes its token from the address bar and history. */
+  private leaveLink(): void {
+    if (!this.link && !readPasswordLink(location.search)) return;
+    this.link = null;
+    navigate(paths.home(), true);
+    this.route = currentRoute();
+  }
+
+  private onToLogin = () => {
+    this.leaveLink();
+    this.phase = 'loading';
+    void this.checkSession();
   };
 
   private startSession(me: SessionMe): void {
@@ -165,8 +200,12 @@ export class PacteApp extends PacteElement {
 
   private async signOut(): Promise<void> {
     const client = this.client;
+    this.menuOpen = false;
+    this.myData = { busy: false, text: '', error: false };
+    forgetUploadLists();
     client?.clearOutbox();
     this.endSessionObjects();
+    this.phase = 'loading';
     try {
       await logout();
     } catch {
@@ -175,6 +214,40 @@ export class PacteApp extends PacteElement {
     this.notice = '';
     this.phase = 'login';
     navigate(paths.home(), true);
+  }
+
+  /** "Télécharger mes données": `me.export`, offered as a JSON file. */
+  private async downloadMyData(): Promise<void> {
+    if (this.myData.busy) return;
+    this.myData = { busy: true, text: t('account.myDataBusy'), error: false };
+    try {
+      const r = await exportMyData();
+      if (!r.ok || !r.result) {
+        const message = r.error
+          ? errorText({ message: r.error.message, messageFr: r.error.message_fr })
+          : `HTTP ${r.status}`;
+        this.myData = { busy: false, text: t('account.myDataFailed', { message }), error: true };
+        return;
+      }
+      downloadJson(r.result, MY_DATA_FILE);
+      this.myData = { busy: false, text: t('account.myDataDone'), error: false };
+    } catch (err) {
+      const message = err instanceof NetworkError ? t('login.network') : String((err as Error)?.message ?? err);
+      this.myData = { busy: false, text: t('account.myDataFailed', { message }), error: true };
+    }
+  }
+
+  private menuKey(e: KeyboardEvent): void {
+    if (e.key === 'Escape' && this.menuOpen) {
+      e.preventDefault();
+      this.menuOpen = false;
+      this.querySelector<HTMLButtonElement>('.user-menu-btn')?.focus();
+    }
+  }
+
+  private menuFocusOut(e: FocusEvent): void {
+    const next = e.relatedTarget as Node | null;
+    if (next && !(e.currentTarget as HTMLElement).contains(next)) this.menuOpen = false;
   }
 
   private changeLocale(e: Event): void {
@@ -225,6 +298,16 @@ export class PacteApp extends PacteElement {
           <main id="main" class="login-main">
             <pacte-login .notice=${this.notice} @signed-in=${this.onSignedIn}></pacte-login>
           </main>`;
+      case 'set-password':
+        return html`${this.renderTopbar(false)}
+          <main id="main" class="login-main">
+            <pacte-set-password
+              .kind=${this.link?.kind ?? 'invitation'}
+              .token=${this.link?.token ?? ''}
+              @signed-in=${this.onSignedIn}
+              @to-login=${this.onToLogin}
+            ></pacte-set-password>
+          </main>`;
       case 'ready':
         return this.renderReady();
     }
@@ -240,9 +323,6 @@ export class PacteApp extends PacteElement {
           <span class="brand-name">${t('app.name')}</span>
         </a>
         <div class="topbar-right">
-          ${signedIn && me
-            ? html`<span class="whoami" title=${t('app.signedInAs', { name: me.person.name })}>${me.person.name}</span>`
-            : nothing}
           <label class="lang">
             <span class="visually-hidden">${t('app.language')}</span>
             <select @change=${(e: Event) => this.changeLocale(e)} data-testid="language">
@@ -252,17 +332,51 @@ export class PacteApp extends PacteElement {
               )}
             </select>
           </label>
-          ${signedIn
-            ? html`<button class="btn btn-ghost" data-testid="logout" @click=${() => this.signOut()}>
-                ${t('app.logout')}
-              </button>`
-            : nothing}
+          ${signedIn && me ? this.renderUserMenu(me) : nothing}
         </div>
       </header>`;
   }
 
+  /** The person's menu: who is signed in, "Télécharger mes données", "Se déconnecter". */
+  private renderUserMenu(me: SessionMe) {
+    const open = this.menuOpen;
+    return html`<div
+      class="user-menu"
+      @keydown=${(e: KeyboardEvent) => this.menuKey(e)}
+      @focusout=${(e: FocusEvent) => this.menuFocusOut(e)}
+    >
+      <button
+        class="user-menu-btn"
+        aria-expanded=${open ? 'true' : 'false'}
+        aria-controls="user-menu-panel"
+        title=${t('app.signedInAs', { name: me.person.name })}
+        data-testid="user-menu"
+        @click=${() => (this.menuOpen = !open)}
+      >
+        <span class="avatar avatar-small" aria-hidden="true">${initials(me.person.name)}</span>
+        <span class="whoami">${me.person.name}</span>
+        <span class="visually-hidden">— ${t('account.menu')}</span>
+        <span class="caret" aria-hidden="true">▾</span>
+      </button>
+      <div id="user-menu-panel" class="user-menu-panel" ?hidden=${!open}>
+        <p class="user-menu-who">
+          <span class="user-menu-name">${me.person.name}</span>
+          ${me.person.email ? html`<span class="muted">${me.person.email}</span>` : nothing}
+        </p>
+        <button class="menu-item" data-testid="my-data" ?disabled=${this.myData.busy} aria-describedby="my-data-hint"
+          @click=${() => this.downloadMyData()}>
+          ${t('account.myData')}
+        </button>
+        <p class="menu-hint" id="my-data-hint">${t('account.myDataHint')}</p>
+        <p class="menu-status ${this.myData.error ? 'is-error' : ''}" role="status" data-testid="my-data-status">${this.myData.text}</p>
+        <button class="menu-item" data-testid="logout" @click=${() => this.signOut()}>${t('app.logout')}</button>
+      </div>
+    </div>`;
+  }
+
   private renderReady() {
-    const store = this.store!;
+    const store = this.store;
+    if (!store) return html`<div class="splash" role="status">${t('app.loading')}</div>`;
     const route = this.route;
     const offline = this.conn === 'offline' || (this.everOnline && this.conn !== 'online');
     const pending = store.client.outbox.length;

@@ -5,12 +5,15 @@ import type { Store } from '../state/store';
 import type { Workspace } from '../protocol/types';
 import { mentionSyntax } from '../markdown';
 import { t } from '../i18n';
+import { autoBody, uploadListFor, type UploadList } from '../attachments';
+import { clipIcon, dragHasFiles, filesOf, renderUploadChips } from './attachment-ui';
 
 /**
  * The message composer: Enter sends, Shift+Enter makes a new line, "@" offers
  * the workspace's people and organisations. A message sent while offline goes
  * to the outbox and leaves when the connection is back. Drafts are kept per
- * thread for the session.
+ * thread for the session. Files (the paper clip, drag and drop, or paste)
+ * upload at once and leave with the next message.
  */
 export class PacteComposer extends PacteElement {
   static override properties = {
@@ -20,6 +23,8 @@ export class PacteComposer extends PacteElement {
     tick: { attribute: false },
     suggestions: { state: true },
     activeIndex: { state: true },
+    dragging: { state: true },
+    notice: { state: true },
   };
 
   declare store: Store;
@@ -28,14 +33,87 @@ export class PacteComposer extends PacteElement {
   declare tick: number;
   declare suggestions: Suggestion[];
   declare activeIndex: number;
+  declare dragging: boolean;
+  declare notice: string;
 
   private mention: { start: number; query: string } | null = null;
   private draftThread: number | null = null;
+  private uploads: UploadList | null = null;
+  private unsubscribeUploads: (() => void) | null = null;
 
   constructor() {
     super();
     this.suggestions = [];
     this.activeIndex = 0;
+    this.dragging = false;
+    this.notice = '';
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribeUploads?.();
+    this.unsubscribeUploads = null;
+    this.uploads = null;
+  }
+
+  /** The files attached to this thread's next message (kept per thread for the session). */
+  private uploadList(): UploadList {
+    const list = uploadListFor(`thread:${this.threadId}`, this.workspace.id);
+    if (list !== this.uploads) {
+      this.unsubscribeUploads?.();
+      this.uploads = list;
+      this.unsubscribeUploads = list.subscribe(() => {
+        if (!list.busy) this.notice = '';
+        this.requestUpdate();
+      });
+    }
+    return list;
+  }
+
+  private addFiles(files: File[]): void {
+    if (!files.length) return;
+    this.notice = '';
+    void this.uploadList().add(files);
+  }
+
+  private pickFiles(): void {
+    this.querySelector<HTMLInputElement>('input[type=file]')?.click();
+  }
+
+  private onFilesChosen(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    this.addFiles([...(input.files ?? [])]);
+    input.value = '';
+    this.input?.focus();
+  }
+
+  private onDragOver(e: DragEvent): void {
+    if (!dragHasFiles(e)) return;
+    e.preventDefault();
+    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+    this.dragging = true;
+  }
+
+  private onDragLeave(e: DragEvent): void {
+    const next = e.relatedTarget as Node | null;
+    if (next && this.contains(next)) return;
+    this.dragging = false;
+  }
+
+  private onDrop(e: DragEvent): void {
+    this.dragging = false;
+    const files = filesOf(e);
+    if (!files.length) return;
+    e.preventDefault();
+    this.addFiles(files);
+    this.input?.focus();
+  }
+
+  private onPaste(e: ClipboardEvent): void {
+    const files = filesOf(e);
+    if (!files.length) return;
+    e.preventDefault();
+    this.addFiles(files);
   }
 
   private get input(): HTMLTextAreaElement | null {
@@ -44,6 +122,7 @@ export class PacteComposer extends PacteElement {
 
   protected override updated(): void {
     if (this.draftThread !== this.threadId) {
+      this.notice = '';
       // Thread changed: save nothing (it was saved on input), restore its draft.
       this.draftThread = this.threadId;
       const ta = this.input;
@@ -127,9 +206,18 @@ export class PacteComposer extends PacteElement {
   private send(): void {
     const ta = this.input;
     if (!ta) return;
-    const body = ta.value.trim();
-    if (!body) return;
-    void this.store.post(this.threadId, body);
+    const uploads = this.uploadList();
+    if (uploads.busy) {
+      this.notice = t('attach.wait');
+      return;
+    }
+    const attachments = uploads.attachments;
+    let body = ta.value.trim();
+    if (!body && !attachments.length) return;
+    if (!body) body = autoBody(attachments);
+    void this.store.post(this.threadId, body, attachments);
+    uploads.clear();
+    this.notice = '';
     ta.value = '';
     writeDraft(this.threadId, '');
     this.autosize(ta);
@@ -141,15 +229,37 @@ export class PacteComposer extends PacteElement {
     const open = this.suggestions.length > 0;
     const listId = `mention-list-${this.threadId}`;
     const active = open ? `${listId}-${this.activeIndex}` : '';
+    const uploads = this.uploadList();
     return html`<form
-      class="composer"
+      class="composer ${this.dragging ? 'is-dragging' : ''}"
       @submit=${(e: Event) => {
         e.preventDefault();
         this.send();
       }}
+      @dragenter=${(e: DragEvent) => this.onDragOver(e)}
+      @dragover=${(e: DragEvent) => this.onDragOver(e)}
+      @dragleave=${(e: DragEvent) => this.onDragLeave(e)}
+      @drop=${(e: DragEvent) => this.onDrop(e)}
     >
       <label class="visually-hidden" for="composer-${this.threadId}">${t('composer.label')}</label>
+      ${renderUploadChips(uploads)}
       <div class="composer-row">
+        <button
+          type="button"
+          class="btn-attach"
+          title=${t('attach.button')}
+          data-testid="attach-open"
+          @click=${() => this.pickFiles()}
+        >
+          ${clipIcon}<span class="visually-hidden">${t('attach.button')}</span>
+        </button>
+        <input
+          type="file"
+          multiple
+          hidden
+          data-testid="attach-input"
+          @change=${(e: Event) => this.onFilesChosen(e)}
+        />
         <textarea
           id="composer-${this.threadId}"
           class="composer-input"
@@ -165,10 +275,13 @@ export class PacteComposer extends PacteElement {
           @keydown=${(e: KeyboardEvent) => this.onKeyDown(e)}
           @click=${(e: Event) => this.updateSuggestions(e.target as HTMLTextAreaElement)}
           @blur=${() => setTimeout(() => this.closeSuggestions(), 150)}
+          @paste=${(e: ClipboardEvent) => this.onPaste(e)}
         ></textarea>
         <button class="btn btn-primary" type="submit" data-testid="composer-send">${t('composer.send')}</button>
       </div>
+      <p class="composer-notice" role="status">${this.notice}</p>
       <p class="composer-hint" id="composer-hint-${this.threadId}">${t('composer.hint')}</p>
+      ${this.dragging ? html`<div class="drop-overlay" aria-hidden="true">${t('attach.drop')}</div>` : nothing}
       ${open
         ? html`<ul class="suggestions" id=${listId} role="listbox" aria-label=${t('composer.suggestions')} data-testid="mention-suggestions">
             ${this.suggestions.map(

@@ -5,10 +5,12 @@ import type { Store } from '../state/store';
 import type { Message } from '../protocol/types';
 import { renderMarkdown, type MentionContext } from '../markdown';
 import { errorText, formatDateTime, formatMessageTime, getLocale, t, tn } from '../i18n';
+import { isAutoBody } from '../attachments';
+import { renderAttachments } from './attachment-ui';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😀', '🎉', '👀', '✅'];
 
-/** One message: author, time, Markdown body, "modifié" mark, reactions, and edit/delete for its author. */
+/** One message: author, time, Markdown body, files, "modifié" mark, reactions, and edit/delete for its author. */
 export class PacteMessage extends PacteElement {
   static override properties = {
     store: { attribute: false },
@@ -176,7 +178,10 @@ export class PacteMessage extends PacteElement {
                   <button class="btn btn-ghost btn-small" @click=${() => (this.editing = false)}>${t('message.cancel')}</button>
                 </div>
               </div>`
-            : html`<div class="message-body md" data-testid="message-body">${unsafeHTML(this.bodyHtml())}</div>`}
+            : isAutoBody(m.body, m.attachments)
+              ? nothing
+              : html`<div class="message-body md" data-testid="message-body">${unsafeHTML(this.bodyHtml())}</div>`}
+        ${!m.deleted ? renderAttachments(m.attachments) : nothing}
         ${m.edited_at && !m.deleted && this.compact && !this.editing
           ? html`<span class="edited" data-testid="message-edited" title=${t('message.editedAt', { date: formatDateTime(m.edited_at) })}
               >(${t('message.edited')})</span

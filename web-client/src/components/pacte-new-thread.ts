@@ -4,8 +4,10 @@ import type { Store } from '../state/store';
 import type { Workspace } from '../protocol/types';
 import { navigate, paths } from '../router';
 import { errorText, t } from '../i18n';
+import { autoBody, uploadListFor, type UploadList } from '../attachments';
+import { clipIcon, dragHasFiles, filesOf, renderUploadChips } from './attachment-ui';
 
-/** Form to start a thread: a title and a first message. */
+/** Form to start a thread: a title, a first message and its files. */
 export class PacteNewThread extends PacteElement {
   static override properties = {
     store: { attribute: false },
@@ -13,6 +15,7 @@ export class PacteNewThread extends PacteElement {
     tick: { attribute: false },
     error: { state: true },
     busy: { state: true },
+    dragging: { state: true },
   };
 
   declare store: Store;
@@ -20,11 +23,64 @@ export class PacteNewThread extends PacteElement {
   declare tick: number;
   declare error: string;
   declare busy: boolean;
+  declare dragging: boolean;
+
+  private uploads: UploadList | null = null;
+  private unsubscribeUploads: (() => void) | null = null;
 
   constructor() {
     super();
     this.error = '';
     this.busy = false;
+    this.dragging = false;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribeUploads?.();
+    this.unsubscribeUploads = null;
+    this.uploads = null;
+  }
+
+  private uploadList(): UploadList {
+    const list = uploadListFor(`new:${this.workspace.id}`, this.workspace.id);
+    if (list !== this.uploads) {
+      this.unsubscribeUploads?.();
+      this.uploads = list;
+      this.unsubscribeUploads = list.subscribe(() => this.requestUpdate());
+    }
+    return list;
+  }
+
+  private addFiles(files: File[]): void {
+    if (files.length) void this.uploadList().add(files);
+  }
+
+  private onFilesChosen(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    this.addFiles([...(input.files ?? [])]);
+    input.value = '';
+  }
+
+  private onDragOver(e: DragEvent): void {
+    if (!dragHasFiles(e)) return;
+    e.preventDefault();
+    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+    this.dragging = true;
+  }
+
+  private onDragLeave(e: DragEvent): void {
+    const next = e.relatedTarget as Node | null;
+    if (next && this.contains(next)) return;
+    this.dragging = false;
+  }
+
+  private onDrop(e: DragEvent): void {
+    this.dragging = false;
+    const files = filesOf(e);
+    if (!files.length) return;
+    e.preventDefault();
+    this.addFiles(files);
   }
 
   private async submit(e: Event): Promise<void> {
@@ -32,7 +88,14 @@ export class PacteNewThread extends PacteElement {
     if (this.busy) return;
     const form = e.target as HTMLFormElement;
     const title = (form.elements.namedItem('title') as HTMLInputElement).value.trim();
-    const body = (form.elements.namedItem('body') as HTMLTextAreaElement).value.trim();
+    let body = (form.elements.namedItem('body') as HTMLTextAreaElement).value.trim();
+    const uploads = this.uploadList();
+    if (uploads.busy) {
+      this.error = t('attach.wait');
+      return;
+    }
+    const attachments = uploads.attachments;
+    if (!body && attachments.length) body = autoBody(attachments);
     if (!title || !body) {
       this.error = t('newThread.missing');
       return;
@@ -41,8 +104,9 @@ export class PacteNewThread extends PacteElement {
     this.error = '';
     const ws = this.workspace.id;
     try {
-      const thread = await this.store.createThread(ws, title, body);
+      const thread = await this.store.createThread(ws, title, body, attachments);
       form.reset();
+      uploads.clear();
       // Still on this form? Then open the new thread.
       if (location.pathname === paths.newThread(ws) && thread?.id) navigate(paths.thread(ws, thread.id), true);
     } catch (err) {
@@ -84,6 +148,25 @@ export class PacteNewThread extends PacteElement {
             @keydown=${(e: KeyboardEvent) => this.bodyKey(e)}
           ></textarea>
           <p class="hint" id="new-thread-hint">${t('newThread.bodyHint')}</p>
+        </div>
+        <div
+          class="field attach-field ${this.dragging ? 'is-dragging' : ''}"
+          @dragenter=${(e: DragEvent) => this.onDragOver(e)}
+          @dragover=${(e: DragEvent) => this.onDragOver(e)}
+          @dragleave=${(e: DragEvent) => this.onDragLeave(e)}
+          @drop=${(e: DragEvent) => this.onDrop(e)}
+        >
+          ${renderUploadChips(this.uploadList())}
+          <button
+            type="button"
+            class="btn btn-secondary btn-small"
+            data-testid="attach-open"
+            @click=${() => this.querySelector<HTMLInputElement>('.attach-field input[type=file]')?.click()}
+          >
+            ${clipIcon} ${t('attach.button')}
+          </button>
+          <input type="file" multiple hidden data-testid="attach-input" @change=${(e: Event) => this.onFilesChosen(e)} />
+          ${this.dragging ? html`<div class="drop-overlay" aria-hidden="true">${t('attach.drop')}</div>` : nothing}
         </div>
         ${this.busy && offline ? html`<p class="notice" role="status">${t('newThread.offline')}</p>` : nothing}
         <div class="form-error" role="alert">${this.error}</div>

@@ -1,12 +1,14 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { PacteElement } from './base';
-import type { Store } from '../state/store';
-import type { Message, Workspace } from '../protocol/types';
+import { pendingAttachments, type Store } from '../state/store';
+import type { Attachment, Message, Workspace } from '../protocol/types';
 import { paths } from '../router';
 import { errorText, t } from '../i18n';
-import { renderMarkdown } from '../markdown';
+import { renderMarkdown, type MentionContext } from '../markdown';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { isAutoBody } from '../attachments';
+import { renderAttachments } from './attachment-ui';
 
 /**
  * A thread: its messages (oldest first, older pages on demand), the
@@ -103,6 +105,13 @@ export class PacteThread extends PacteElement {
     }
   }
 
+  /** The body and files of a message still in the outbox, or that failed. */
+  private renderQueuedBody(body: string, attachments: Attachment[], ctx: MentionContext) {
+    return html`${isAutoBody(body, attachments)
+      ? nothing
+      : html`<div class="message-body md">${unsafeHTML(renderMarkdown(body, ctx))}</div>`}${renderAttachments(attachments, false)}`;
+  }
+
   override render() {
     const { store, workspace: ws } = this;
     const th = store.thread(this.threadId);
@@ -186,7 +195,7 @@ export class PacteThread extends PacteElement {
                   <span class="author">${store.me.person.name}</span>
                   <span class="pending-label">${t('message.pending')}</span>
                 </div>
-                <div class="message-body md">${unsafeHTML(renderMarkdown(String(p.args.body ?? ''), ctx))}</div>
+                ${this.renderQueuedBody(String(p.args.body ?? ''), pendingAttachments(p), ctx)}
               </article>
             </li>`,
           )}
@@ -197,7 +206,7 @@ export class PacteThread extends PacteElement {
                   <span class="author">${store.me.person.name}</span>
                   <span class="failed-label" role="alert">${t('message.failed', { message: errorText(f.error) })}</span>
                 </div>
-                <div class="message-body md">${unsafeHTML(renderMarkdown(String(f.item.args.body ?? ''), ctx))}</div>
+                ${this.renderQueuedBody(String(f.item.args.body ?? ''), pendingAttachments(f.item), ctx)}
                 <div class="message-actions">
                   <button class="btn btn-secondary btn-small" @click=${() => store.retryFailed(f)}>${t('message.retry')}</button>
                   <button class="btn btn-ghost btn-small" @click=${() => store.discardFailed(f)}>${t('message.discard')}</button>

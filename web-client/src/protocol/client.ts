@@ -90,6 +90,12 @@ export interface RequestOptions {
   durable?: boolean;
   /** Do not queue: fail at once when not online (typing signals). */
   ephemeral?: boolean;
+  /**
+   * Kept with a durable request in the outbox but never sent: what the page
+   * needs to show it while it waits (e.g. the names and sizes of the files
+   * whose ids are in `args.attachments`).
+   */
+  meta?: Record<string, unknown>;
 }
 
 /** A queued change that must reach the server even across a reload. */
@@ -100,6 +106,8 @@ export interface OutboxItem {
   queuedAt: string;
   /** The person who queued it; items of another person are dropped at `hello`. */
   person?: number;
+  /** Display-only data given with the request ({@link RequestOptions.meta}); not sent. */
+  meta?: Record<string, unknown>;
 }
 
 /** A typed error from the server, or a local one (`offline`, `stopped`, `unauthenticated`). */
@@ -398,13 +406,15 @@ export class ProtocolClient {
       };
       this.pending.set(id, p);
       if (p.durable) {
-        this.outboxItems.push({
+        const item: OutboxItem = {
           id,
           op,
           args,
           queuedAt: new Date().toISOString(),
           person: this._person?.id,
-        });
+        };
+        if (opts.meta) item.meta = opts.meta;
+        this.outboxItems.push(item);
         this.saveOutbox();
       }
       if (this._state === 'online') this.transmit(p);

@@ -77,9 +77,22 @@ export interface Message {
   reply_to: Id | null;
   reactions: Record<string, Id[]>;
   mentions: { people: Id[]; organisations: Id[] };
+  /** Files sent with the message (absent from older servers' messages). */
+  attachments?: Attachment[];
   /** Only in `chat.search` results. */
   thread_title?: string;
   snippet?: string;
+}
+
+/** A stored file (`attachments.upload`, and `message.attachments`). */
+export interface Attachment {
+  id: Id;
+  name: string;
+  content_type: string;
+  size: number;
+  sha256?: string;
+  /** Where members fetch it: `/attachments/<id>`. */
+  url: string;
 }
 
 export interface MemberPerson {

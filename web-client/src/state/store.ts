@@ -11,6 +11,7 @@ import type { ProtocolClient, OutboxItem } from '../protocol/client';
 import { getLocale } from '../i18n';
 import { ProtocolError } from '../protocol/client';
 import type {
+  Attachment,
   EventFrame,
   Members,
   Message,
@@ -329,21 +330,31 @@ export class Store {
 
   // ------------------------------------------------------------- changes
 
-  async createThread(workspace: number, title: string, body: string): Promise<Thread> {
-    const res = await this.client.request<{ thread: Thread; message: Message }>(
-      'chat.create_thread',
-      { workspace, title, body },
-      { durable: true },
-    );
+  async createThread(workspace: number, title: string, body: string, attachments: Attachment[] = []): Promise<Thread> {
+    const args: Record<string, unknown> = { workspace, title, body };
+    if (attachments.length) args.attachments = attachments.map((a) => a.id);
+    const res = await this.client.request<{ thread: Thread; message: Message }>('chat.create_thread', args, {
+      durable: true,
+      meta: attachments.length ? { attachments } : undefined,
+    });
     if (res?.thread) this.upsertThread(res.thread);
     if (res?.message) this.upsertMessage(res.message);
     this.notify();
     return res.thread;
   }
 
-  /** Posts a message; it survives a lost connection and a reload (outbox). */
-  post(thread: number, body: string): Promise<unknown> {
-    const p = this.client.request<{ message: Message }>('chat.post', { thread, body }, { durable: true });
+  /**
+   * Posts a message, with the ids of files already uploaded; it survives a
+   * lost connection and a reload (outbox, which also keeps the files' names
+   * and sizes to show them while the message waits).
+   */
+  post(thread: number, body: string, attachments: Attachment[] = []): Promise<unknown> {
+    const args: Record<string, unknown> = { thread, body };
+    if (attachments.length) args.attachments = attachments.map((a) => a.id);
+    const p = this.client.request<{ message: Message }>('chat.post', args, {
+      durable: true,
+      meta: attachments.length ? { attachments } : undefined,
+    });
     this.notify();
     // The outbox reports the result (for this page and after a reload alike).
     p.catch(() => {});
@@ -451,7 +462,7 @@ export class Store {
 
   retryFailed(f: FailedItem): void {
     this.failed = this.failed.filter((x) => x !== f);
-    this.client.request(f.item.op, f.item.args, { durable: true }).catch(() => {});
+    this.client.request(f.item.op, f.item.args, { durable: true, meta: f.item.meta }).catch(() => {});
     this.notify();
   }
 
@@ -471,7 +482,11 @@ export class Store {
     const claimed = new Set<number>();
     return items.filter((item) => {
       const match = mine.find(
-        (m) => !claimed.has(m.id) && m.body === item.args.body && m.created_at >= shiftIso(item.queuedAt, -120_000),
+        (m) =>
+          !claimed.has(m.id) &&
+          m.body === item.args.body &&
+          sameIds(m.attachments, item.args.attachments) &&
+          m.created_at >= shiftIso(item.queuedAt, -120_000),
       );
       if (match) claimed.add(match.id);
       return !match;
@@ -706,7 +721,7 @@ export class Store {
   }
 
   private applyDeleted(id: number, thread: number): void {
-    this.patchMessage(id, thread, { deleted: true, body: '', reactions: {} });
+    this.patchMessage(id, thread, { deleted: true, body: '', reactions: {}, attachments: [] });
   }
 
   private recountWorkspace(workspace: number): void {
@@ -755,6 +770,19 @@ export class Store {
       }
     }, 1000);
   }
+}
+
+/** The attachments of a message match the ids of a queued request. */
+function sameIds(attachments: Attachment[] | undefined, ids: unknown): boolean {
+  const want = (Array.isArray(ids) ? ids.map(Number) : []).sort((a, b) => a - b);
+  const have = (attachments ?? []).map((a) => a.id).sort((a, b) => a - b);
+  return want.length === have.length && want.every((id, i) => id === have[i]);
+}
+
+/** Files shown with a message still in the outbox (from the request's meta). */
+export function pendingAttachments(item: OutboxItem): Attachment[] {
+  const list = item.meta?.attachments;
+  return Array.isArray(list) ? (list as Attachment[]).filter((a) => a && typeof a.name === 'string') : [];
 }
 
 function shiftIso(iso: string, ms: number): string {
