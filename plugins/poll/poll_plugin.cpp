@@ -493,6 +493,23 @@ void PollPlugin::register_operations(pacte::Registrar& r) {
   r.add_timer("close_expired", std::chrono::seconds(5), close_expired);
 }
 
+pacte::Json PollPlugin::export_workspace(pacte::Context& ctx, std::int64_t workspace) {
+  std::vector<std::int64_t> ids;
+  auto& q = ctx.sql("SELECT id FROM poll_polls WHERE workspace_id = ? ORDER BY id");
+  q.bind(1, workspace);
+  while (q.step()) ids.push_back(q.int64(0));
+  q.reset();
+  Json polls = Json::array();
+  for (auto id : ids) {
+    auto p = load_poll(ctx, id);
+    if (!p) continue;
+    Json poll = poll_json(ctx, *p, ctx.now(), std::nullopt);
+    poll.erase("voters");  // the archive keeps the results, not the ballots
+    polls.push_back(std::move(poll));
+  }
+  return Json{{"polls", polls}};
+}
+
 }  // namespace pacte_poll
 
 std::unique_ptr<pacte::Plugin> make_plugin_poll() { return std::make_unique<pacte_poll::PollPlugin>(); }

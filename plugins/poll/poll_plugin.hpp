@@ -20,6 +20,8 @@ class PollPlugin final : public pacte::Plugin {
   std::string title_en() const override;
   std::vector<pacte::Migration> migrations() const override;
   void register_operations(pacte::Registrar& registrar) override;
+  /// Every poll of the workspace with its counts (never who voted what) for the export.
+  pacte::Json export_workspace(pacte::Context& ctx, std::int64_t workspace) override;
 };
 
 }  // namespace pacte_poll

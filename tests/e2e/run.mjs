@@ -6,7 +6,8 @@
 // Drives Debian's Chromium (/usr/bin/chromium, or CHROMIUM_PATH) with
 // playwright-core. Expects the demo data: the accounts
 // equipe@ville-chambery.example and equipe@biollay.example (password
-// PACTE_DEMO_PASSWORD), both members of the workspace whose key is `copil`.
+// PACTE_DEMO_PASSWORD), both members of the workspace whose key is `copil`
+// (the first one its owner: it invites someone and exports the workspace).
 // Screenshots go to tests/e2e/screenshots/ (git-ignored); with
 // PACTE_UPDATE_SCREENSHOTS=1 the desktop thread and phone views are also
 // copied to docs/screenshots/.
@@ -316,8 +317,23 @@ const FILES_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'pacte-e2e-'));
 const TEXT_FILE = path.join(FILES_DIR, `compte-rendu-${RUN}.txt`);
 const TEXT_BYTES = Buffer.from(`Compte rendu du comité ${RUN}\nDeuxième ligne : déjà réglé.\n`, 'utf8');
 const IMAGE_FILE = path.join(FILES_DIR, `plan-${RUN}.png`);
+// A 240×150 PNG drawn for the test (a framed checkerboard with a diagonal band).
 const IMAGE_BYTES = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAACAAAAAUCAIAAABj86gYAAAAL0lEQVR42mNgYJgIR48f/4Uj6omPWkBInDauRoiPWkDYgtFkOpoPRi0YzQeDwAIALRQpPboyHNYAAAAASUVORK5CYII=',
+  'iVBORw0KGgoAAAANSUhEUgAAAPAAAACWCAIAAABvmpKCAAAD4klEQVR42u3dTWpbQRCFUS0ji8m2vJCs0WvwMMECQxKsid5T10/X' +
+  'O1BzfzQHgcFXvt1uv5wbdJ7AAe0c0M4B7RzQDuh/9+Pt54l7f//97T4+/gTd489adZr3ag4E/cgaDs3bg/7fNByaJ4D+yxoOzXNA' +
+  '3w8OzaNAx7GGQ3MZ6AjWcGg+APr+85qbhkPzMdBf15Y1HJrPgA5iDYfmStANP6rh0PwS6G6s4dC8AHQf03BoXgO6CWs4NK8EXf7L' +
+  'Ihya14Mu/KiGQ3MI6CrWcGgOBJ1vGg7NsaCTWcOhOQN02i+LcGjOA53wUQ2H5lTQ0azh0FwA+v7zgkzDobkG9NdFsIZD87Ogg56j' +
+  '+QoGux2bK0H3H8IADfSZ6M6sgQb6TLRxF9CjQLdlDTTQr0YbdwE9CrRxF9DTQPdhDTTQK6ONu4AeBbqcNdBAR0UbdwE9CrRxF9DT' +
+  'QOezBhrojIc27gJ6FOg01kADnf3Qxl1AjwJt3AX0NNDbDWGABtq4C+jrgd6INdBAH3vo5qaBBvrwQ3f+qAYa6JMP3ZM10ECff+iG' +
+  'poEG+tWHbsUaaKDXPHQT00ADveyhO3xUAw304oeuZQ000OsfutA00EBHPXQJa6DLQF/kOYy7fD/0tIc27gJ64EPnsAYaaOMuoIHu' +
+  'yhpooGse2rgL6GkPbdwF9MCH3oU10EAbdwF94YduzhpooM80G3cBPe2hjbuAHvjQ3VgDDbRxF9AeuitroIFe2WzcBbRxl3EX0O0f' +
+  'uoo10EAbdwENdFfWQAOd0ZxmGmigk5pzPqqBBjq1OZo10EBnN4eaBhromuYg1kADXdmc/AU3QAMd3pz5BTdAA53U3J810EAfa25u' +
+  'GmigzzS3ZT0ENHYz/tGRr9MF2rgLaKBXN/dhDTTQxl1AA92VNdBAb/CPjoAG2rgLaKBXN+ezBhpo4y6gge7KGmig85qNu4A27po2' +
+  '7gJ6YHMca6CBNu4CGuiu4664fRfQQD/bfKlxF9DGXaPGXUBfqLkza6CBNu4CWnNX1kAD/WpzK9NAA72guc9HNdBAL2vuwBpooFc2' +
+  'l5sGGuj1zYWsgQY6qrnENNBABzbnf1QDDXR4cyZroIHOaE4zDTTQec0JrFNBY6c5erPo+6GBNu4CWvOK5s5/hgq05lHjLqA1Nxp3' +
+  'vc4aaM3t/tER0EAbdwGteXVzB9ZAax417gJa8wbjrudZA605qrnENNCaR427gNYc3pzJGmjNo8ZdQGveeNz1yBpozdnNoaaB1jxq' +
+  '3AW05rLmCNZAax417gJac30z0HAMbAYajmnNQMMxsBloOKY1x4J2bufzBA5o54B2DmjngHaXvU9OmUAGwsmeXAAAAABJRU5ErkJg' +
+  'gg==',
   'base64',
 );
 const BIG_FILE = path.join(FILES_DIR, `trop-gros-${RUN}.bin`);
@@ -410,10 +426,15 @@ step('typing indicator: A sees that B is typing', async () => {
 
 step('attachments: A sends a text file and an image; B sees both live and downloads the text', async () => {
   const { page } = S.a;
-  // Over 10 MiB: refused at once with a clear message, and removable.
+  // Over 10 MiB: the server answers 413, shown as a clear message; removable.
   await page.setInputFiles(sel.attachInput, BIG_FILE);
-  const bigChip = page.locator(sel.attachmentChip, { hasText: path.basename(BIG_FILE) });
-  await bigChip.waitFor({ state: 'visible' });
+  const bigChip = page.locator(`${sel.attachmentChip}[data-status="error"]`, { hasText: path.basename(BIG_FILE) });
+  try {
+    await bigChip.waitFor({ state: 'visible' });
+  } catch {
+    const chips = await page.locator(sel.attachmentChip).allTextContents();
+    fail(`a file over 10 MiB is not refused: ${JSON.stringify(chips.map((c) => c.replace(/\s+/g, ' ').trim()))}`);
+  }
   const bigText = (await bigChip.textContent()).replace(/\s+/g, ' ');
   if (!bigText.includes('Fichier trop volumineux (10 Mo maximum)')) fail(`unexpected text for a file over 10 MiB: "${bigText}"`);
   await bigChip.getByRole('button').click();

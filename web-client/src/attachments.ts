@@ -11,7 +11,12 @@
 import type { Attachment } from './protocol/types';
 import { getLocale, t, type Locale } from './i18n';
 
-/** The server's default `limits.max_attachment_bytes` (10 MiB); larger files are refused before upload. */
+/**
+ * The server's default `limits.max_attachment_bytes` (10 MiB). The server
+ * decides (its limit is configurable and not announced to clients); this is
+ * only used to explain a connection the server cut while a larger file was
+ * being sent.
+ */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 /** At most this many attachments per message. */
 export const MAX_ATTACHMENTS = 10;
@@ -113,15 +118,14 @@ export function uploadUrl(workspace: number, name: string): string {
 
 /**
  * Uploads one file to a workspace and resolves with the stored attachment.
- * Rejects with an {@link UploadError}; files over {@link MAX_ATTACHMENT_BYTES}
- * or empty are refused without a request.
+ * Rejects with an {@link UploadError}; an empty file is refused without a
+ * request (the server would answer `bad_request`).
  */
 export async function uploadAttachment(
   workspace: number,
   file: FileLike,
   opts: { fetch?: FetchLike; signal?: AbortSignal } = {},
 ): Promise<Attachment> {
-  if (file.size > MAX_ATTACHMENT_BYTES) throw new UploadError('too_large');
   if (file.size === 0) throw new UploadError('empty');
   const doFetch: FetchLike = opts.fetch ?? ((input, init) => fetch(input, init));
   let res: Response;
@@ -135,6 +139,10 @@ export async function uploadAttachment(
     });
   } catch (err) {
     if (opts.signal?.aborted || (err as Error)?.name === 'AbortError') throw new UploadError('aborted');
+    // A server refusing a body over its limit may answer 413 and close the
+    // connection before the browser has sent everything: the browser then
+    // reports a network error.
+    if (file.size > MAX_ATTACHMENT_BYTES) throw new UploadError('too_large', 'connection closed during a large upload');
     throw new UploadError('network', (err as Error)?.message ?? 'network error');
   }
   let json: any = null;

@@ -114,17 +114,24 @@ describe('uploadAttachment', () => {
     expect(type).toBe('application/octet-stream');
   });
 
-  it('refuses files over 10 MiB, and empty ones, without a request', async () => {
+  it('refuses empty files without a request', async () => {
     let called = 0;
     const fetch = async () => {
       called++;
       return jsonResponse(200, {});
     };
-    await expect(uploadAttachment(4, file('big.bin', MAX_ATTACHMENT_BYTES + 1), { fetch })).rejects.toMatchObject({
-      kind: 'too_large',
-    });
     await expect(uploadAttachment(4, file('empty.txt', 0), { fetch })).rejects.toMatchObject({ kind: 'empty' });
     expect(called).toBe(0);
+  });
+
+  it('leaves the size limit to the server, but explains a connection cut while sending more than 10 MiB', async () => {
+    const cut = async () => Promise.reject(new TypeError('Failed to fetch'));
+    await expect(uploadAttachment(4, file('big.bin', MAX_ATTACHMENT_BYTES + 1), { fetch: cut })).rejects.toMatchObject({
+      kind: 'too_large',
+    });
+    await expect(uploadAttachment(4, file('small.bin', 1000), { fetch: cut })).rejects.toMatchObject({ kind: 'network' });
+    const ok = async () => jsonResponse(200, { ok: true, result: { attachment: att(3, 'big.bin', MAX_ATTACHMENT_BYTES + 1) } });
+    await expect(uploadAttachment(4, file('big.bin', MAX_ATTACHMENT_BYTES + 1), { fetch: ok })).resolves.toMatchObject({ id: 3 });
   });
 
   it('turns a 413 into "Fichier trop volumineux (10 Mo maximum)"', async () => {

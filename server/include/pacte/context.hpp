@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -13,6 +14,14 @@ namespace pacte {
 struct Member {
   std::int64_t person;
   Role role;
+};
+
+struct Affiliation {
+  std::int64_t organisation;
+  std::string key;       // e.g. "moulins"
+  std::string name;
+  std::string capacity;  // e.g. "co-Présidente"
+  bool signatory;
 };
 
 class Context {
@@ -46,6 +55,8 @@ class Context {
   virtual Role role_of(std::int64_t person, std::int64_t workspace) = 0;
   /// Every person with an effective role in the workspace.
   virtual std::vector<Member> members(std::int64_t workspace) = 0;
+  /// The organisations a person belongs to, with their capacity there.
+  virtual std::vector<Affiliation> affiliations(std::int64_t person) = 0;
 
   /// Structured log line (never put message bodies or secrets in it).
   virtual void log(std::string_view level, std::string_view event, const Json& fields) = 0;

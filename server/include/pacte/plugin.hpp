@@ -45,6 +45,9 @@ class Plugin {
   /// Its own tables, versioned; applied once each, in order, at start.
   virtual std::vector<Migration> migrations() const = 0;
   virtual void register_operations(Registrar& registrar) = 0;
+  /// What the plugin contributes to a workspace's export (engine thread, read only):
+  /// a JSON value stored under "plugins"."<name>" in workspace.json. Null: nothing.
+  virtual Json export_workspace(Context& /*ctx*/, std::int64_t /*workspace*/) { return nullptr; }
 };
 
 }  // namespace pacte

@@ -31,10 +31,7 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   for (auto& p : compiled_plugins()) {
     bool enabled = std::find(cfg.plugins.begin(), cfg.plugins.end(), p->name()) != cfg.plugins.end();
     if (!enabled) continue;
-    if (p->api_version() != kSdkApiVersion)
-      throw std::runtime_error("plugin '" + p->name() + "' was built for SDK API version " +
-                               std::to_string(p->api_version()) + " but this server offers version " +
-                               std::to_string(kSdkApiVersion) + "; rebuild the plugin");
+    check_plugin(*p);
     db_->migrate("plugin:" + p->name(), p->migrations());
     infos.push_back({p->name(), p->version(), p->title_fr(), p->title_en()});
     plugins_.push_back(std::move(p));
@@ -75,9 +72,25 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
     dispatcher_->set_current_plugin(p->name());
     p->register_operations(*dispatcher_);
     dispatcher_->set_current_plugin("");
+    Plugin* raw = p.get();
+    dispatcher_->add_exporter(p->name(), [raw](Context& ctx, std::int64_t ws) { return raw->export_workspace(ctx, ws); });
   }
   attachments_ = std::make_unique<Attachments>(*engine_, *pool_, *accounts_, cfg.data_dir / "attachments");
   net_ = std::make_unique<NetServer>(cfg, *engine_, *dispatcher_, *accounts_, *attachments_, *metrics_);
+}
+
+void Application::check_plugin(const Plugin& p) {
+  if (p.api_version() != kSdkApiVersion)
+    throw std::runtime_error("plugin '" + p.name() + "' was built for SDK API version " + std::to_string(p.api_version()) +
+                             " but this server offers version " + std::to_string(kSdkApiVersion) +
+                             "; rebuild the plugin against this server's server/include/pacte/");
+  const std::string name = p.name();
+  bool ok = !name.empty() && name.size() <= 40;
+  for (char c : name) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_');
+  if (!ok || name == "chat" || name == "workspaces" || name == "session" || name == "admin" || name == "plugins" ||
+      name == "sync" || name == "tokens" || name == "orgs" || name == "me" || name == "invitations")
+    throw std::runtime_error("plugin name '" + name + "' must be 1 to 40 lower-case letters, digits, '-' or '_', "
+                             "and not a core module's name");
 }
 
 Application::~Application() {

@@ -27,6 +27,11 @@ class Dispatcher : public Registrar {
   };
   const std::vector<Timer>& timers() const { return timers_; }
 
+  /// A plugin's contribution to workspace exports (Plugin::export_workspace).
+  using Exporter = std::function<Json(Context&, std::int64_t workspace)>;
+  void add_exporter(std::string plugin, Exporter fn) { exporters_.emplace_back(std::move(plugin), std::move(fn)); }
+  const std::vector<std::pair<std::string, Exporter>>& exporters() const { return exporters_; }
+
   const Operation* find(std::string_view name) const;
   const std::map<std::string, Operation, std::less<>>& operations() const { return ops_; }
   /// Scope resolvers by argument name, in registration order ("workspace" is built in).
@@ -43,6 +48,7 @@ class Dispatcher : public Registrar {
   std::map<std::string, Operation, std::less<>> ops_;
   std::vector<std::pair<std::string, ScopeResolver>> scopes_;
   std::vector<Timer> timers_;
+  std::vector<std::pair<std::string, Exporter>> exporters_;
   std::string current_plugin_;
 };
 

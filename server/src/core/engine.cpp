@@ -105,6 +105,17 @@ std::vector<Member> EngineContext::members(std::int64_t workspace) {
   return out;
 }
 
+std::vector<Affiliation> EngineContext::affiliations(std::int64_t person) {
+  std::vector<Affiliation> out;
+  auto& q = db_.prepare(
+      "SELECT o.id, o.key, o.name, a.capacity, a.signatory FROM affiliations a JOIN organisations o ON o.id = a.organisation_id "
+      "WHERE a.person_id = ? ORDER BY o.id");
+  q.bind(1, person);
+  while (q.step()) out.push_back(Affiliation{q.int64(0), q.text(1), q.text(2), q.text(3), q.int64(4) != 0});
+  q.reset();
+  return out;
+}
+
 void EngineContext::log(std::string_view level, std::string_view event, const Json& fields) {
   LogLevel l = LogLevel::info;
   Logger::parse_level(level, l);

@@ -166,6 +166,7 @@ class EngineContext : public Context {
   std::string now_text() override { return format_time(clock_.now()); }
   Role role_of(std::int64_t person, std::int64_t workspace) override;
   std::vector<Member> members(std::int64_t workspace) override;
+  std::vector<Affiliation> affiliations(std::int64_t person) override;
   void log(std::string_view level, std::string_view event, const Json& fields) override;
 
   /// Queues a delivery change, in commit order with the events.

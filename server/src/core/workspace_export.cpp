@@ -4,8 +4,8 @@
 
 namespace pacte {
 
-Json WorkspaceExport::collect(Context& ctx, std::int64_t workspace, const std::string& attachments_dir,
-                              std::vector<File>& files) {
+Json WorkspaceExport::collect(Context& ctx, const Dispatcher& dispatcher, std::int64_t workspace,
+                              const std::string& attachments_dir, std::vector<File>& files) {
   Json out;
   out["format"] = "pacte-workspace-export/1";
   out["exported_at"] = ctx.now_text();
@@ -72,6 +72,17 @@ Json WorkspaceExport::collect(Context& ctx, std::int64_t workspace, const std::s
     threads.push_back(thread);
   }
   out["threads"] = threads;
+  Json plugins = Json::object();
+  for (auto& [name, fn] : dispatcher.exporters()) {
+    auto& q = ctx.sql("SELECT enabled FROM workspace_plugins WHERE workspace_id = ? AND plugin = ?");
+    q.bind(1, workspace).bind(2, name);
+    bool enabled = q.step() && q.int64(0) != 0;
+    q.reset();
+    if (!enabled) continue;
+    Json part = fn(ctx, workspace);
+    if (!part.is_null()) plugins[name] = std::move(part);
+  }
+  out["plugins"] = plugins;
   return out;
 }
 

@@ -18,8 +18,9 @@ class WorkspaceExport {
   };
   /// Collects the workspace's content (engine thread). `files` receives the attachments
   /// to include; `attachments_dir` is where they are stored.
-  static Json collect(Context& ctx, std::int64_t workspace, const std::string& attachments_dir,
-                      std::vector<File>& files);
+  /// Plugins enabled in the workspace add their part under "plugins"."<name>".
+  static Json collect(Context& ctx, const Dispatcher& dispatcher, std::int64_t workspace,
+                      const std::string& attachments_dir, std::vector<File>& files);
 };
 
 }  // namespace pacte

@@ -547,7 +547,7 @@ void HttpSession::handle_export(std::int64_t workspace) {
       else if (role < Role::owner)
         c.result = Result::fail(ErrorCode::forbidden, "only an owner may export a workspace", "seul un responsable peut exporter l'espace");
       else {
-        c.result = Result::ok(WorkspaceExport::collect(ctx, workspace, dir, *files));
+        c.result = Result::ok(WorkspaceExport::collect(ctx, self->state_.dispatcher, workspace, dir, *files));
         Accounts::audit(ctx, caller.person, "workspace.export", "workspace:" + std::to_string(workspace), address);
       }
     }

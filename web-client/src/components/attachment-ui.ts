@@ -25,8 +25,10 @@ export function renderAttachments(list: readonly Attachment[] | undefined, live 
     ${list.map((a) => {
       const size = formatSize(a.size);
       if (!live || !a.url) {
-        return html`<li class="attachment attachment-file is-pending" data-testid="message-attachment">
-          ${fileIcon}<span class="attachment-name">${a.name}</span><span class="attachment-size">${size}</span>
+        return html`<li class="attachment attachment-file">
+          <span class="attachment-box is-pending" data-testid="message-attachment"
+            >${fileIcon}<span class="attachment-name">${a.name}</span><span class="attachment-size">${size}</span></span
+          >
         </li>`;
       }
       if (isPreviewable(a.content_type)) {

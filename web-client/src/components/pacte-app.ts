@@ -90,7 +90,11 @@ export class PacteApp extends PacteElement {
       () => window.removeEventListener('online', onOnline),
       () => window.removeEventListener('offline', onOffline),
       () => document.removeEventListener('visibilitychange', onVisible),
-      onRouteChange((route) => (this.route = route)),
+      onRouteChange((route) => {
+        this.route = route;
+        // Left the "choose your password" screen by a link (the brand): sign in instead.
+        if (this.phase === 'set-password' && !readPasswordLink(location.search)) this.onToLogin();
+      }),
       onLocaleChange(() => {
         this.tick++;
         document.title = t('app.name');
@@ -193,6 +197,7 @@ export class PacteApp extends PacteElement {
   }
 
   private sessionEnded(): void {
+    forgetUploadLists();
     this.endSessionObjects();
     this.notice = t('app.sessionEnded');
     this.phase = 'login';

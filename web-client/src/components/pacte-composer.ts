@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { PacteElement } from './base';
 import { mentionQuery, suggest, type Suggestion } from '../mentions';
 import type { Store } from '../state/store';
@@ -120,9 +120,12 @@ export class PacteComposer extends PacteElement {
     return this.querySelector<HTMLTextAreaElement>('textarea.composer-input');
   }
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('threadId')) this.notice = '';
+  }
+
   protected override updated(): void {
     if (this.draftThread !== this.threadId) {
-      this.notice = '';
       // Thread changed: save nothing (it was saved on input), restore its draft.
       this.draftThread = this.threadId;
       const ta = this.input;
@@ -143,6 +146,11 @@ export class PacteComposer extends PacteElement {
   }
 
   private autosize(ta: HTMLTextAreaElement): void {
+    // Empty, it keeps its one-line height (Chrome would count a wrapped placeholder).
+    if (!ta.value) {
+      ta.style.height = '';
+      return;
+    }
     ta.style.height = 'auto';
     ta.style.height = `${Math.min(ta.scrollHeight + 2, 220)}px`;
   }

@@ -66,6 +66,8 @@ export class PacteInvite extends PacteElement {
       );
       this.invited = { name: checked.args.name, link: res?.invitation_link || undefined };
       form.reset();
+      await this.updateComplete;
+      this.querySelector('.invite-result')?.scrollIntoView({ block: 'nearest' });
       void this.store.loadMembers(this.workspace.id, true);
     } catch (err) {
       this.error = errorText(err);
