@@ -71,12 +71,15 @@ ServerConfig load_config(const Args& a) {
   ServerConfig c = ServerConfig::load(it == a.options.end() ? "config/server.json" : it->second);
   if (auto l = a.options.find("--listen"); l != a.options.end()) {
     c.set_listen(l->second, "--listen");
-    // The address the server now answers on is its own origin: browsers there may sign in.
-    std::string own = "http://" + l->second;
+    // The address the server now answers on is its own origin: browsers there may sign in,
+    // and the links it hands out (invitations) point there.
+    std::string scheme = c.tls() ? "https://" : "http://";
+    std::string own = scheme + l->second;
+    if (c.public_url.rfind("http://127.0.0.1", 0) == 0 || c.public_url.rfind("http://localhost", 0) == 0) c.public_url = own;
     if (std::find(c.allowed_origins.begin(), c.allowed_origins.end(), own) == c.allowed_origins.end())
       c.allowed_origins.push_back(own);
     if (c.listen_address == "127.0.0.1") {
-      std::string local = "http://localhost:" + std::to_string(c.listen_port);
+      std::string local = scheme + "localhost:" + std::to_string(c.listen_port);
       if (std::find(c.allowed_origins.begin(), c.allowed_origins.end(), local) == c.allowed_origins.end())
         c.allowed_origins.push_back(local);
     }
@@ -99,7 +102,7 @@ int serve(const Args& a) {
   Application app(std::move(o));
   std::uint16_t port = app.bind();
   auto& cfg = app.config();
-  std::string url = "http://" + cfg.listen_address + ":" + std::to_string(port);
+  std::string url = std::string(cfg.tls() ? "https://" : "http://") + cfg.listen_address + ":" + std::to_string(port);
   if (!app.created_accounts().empty()) {
     std::printf("\nDemo accounts (DEMO ONLY — shown once, at first start):\n");
     for (auto& acc : app.created_accounts())

@@ -48,6 +48,23 @@ TEST(Admin, AnOwnerInvitesAPartnerWhoSetsAPasswordOnceAndSeesTheWorkspace) {
   EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM invitations WHERE token_hash = '" + token_of(link) + "'"), 0);
 }
 
+TEST(Admin, AnOwnerCannotObtainALinkForAnExistingAccount) {
+  TestServer server;
+  std::string admin = login(server.port(), "admin@pacte.example");
+  std::string owner = login(server.port(), "equipe@ville-chambery.example");
+  std::int64_t copil = workspace_id(server.port(), owner, "copil");
+  // An account created by an admin, whose person has not chosen a password yet.
+  auto added = api(server.port(), admin, "admin.people.add", {{"email", "pending@example.org"}, {"name", "En attente"}}).json();
+  ASSERT_EQ(added["ok"], true);
+  auto invited = api(server.port(), owner, "invitations.create",
+                     {{"workspace", copil}, {"email", "pending@example.org"}, {"name", "X"}, {"role", "member"}}).json();
+  ASSERT_EQ(invited["ok"], true) << invited;
+  EXPECT_FALSE(invited["result"].contains("invitation_link"));  // added to the workspace, no takeover
+  auto existing = api(server.port(), owner, "invitations.create",
+                      {{"workspace", copil}, {"email", "daniel.bret@federation-cs-2savoie.example"}, {"name", "X"}, {"role", "observer"}}).json();
+  EXPECT_FALSE(existing["result"].contains("invitation_link"));
+}
+
 TEST(Admin, AMemberCannotInviteAndAnExpiredLinkIsRefused) {
   pacte::ManualClock clock(std::chrono::system_clock::now());
   TestServer server({.clock = &clock});
@@ -120,4 +137,6 @@ TEST(Admin, APersonDownloadsTheirDataAndAnAdminErasesThem) {
   auto hist = api(server.port(), admin, "chat.history", {{"thread", found_msgs["result"]["messages"][0]["thread"]}}).json();
   EXPECT_EQ(hist["result"]["messages"][0]["author_name"], "Personne supprimée " + std::to_string(id));
   EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM audit_log WHERE action = 'person.erase'"), 1);
+  // Nor does the event log keep their name.
+  EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM events WHERE data LIKE '%Équipe AQCV%'"), 0);
 }

@@ -77,6 +77,19 @@ TEST(Attachments, LimitsAndRefusals) {
   EXPECT_EQ(upload(server, ville, copil, "a.txt", "text/plain", "hello", "http://evil.example").status, 403);
   EXPECT_EQ(upload(server, ville, copil, "a.txt", "text/plain", "").status, 400);
   EXPECT_EQ(http(server.port(), "POST", "/api/attachments.upload?workspace=1&name=a", "x").status, 401);
+  // A forged credential is refused before anything reaches the disk.
+  auto forged = http(server.port(), "POST", "/api/attachments.upload?workspace=" + std::to_string(copil) + "&name=x.bin",
+                     "never stored", {{"Authorization", "Bearer forged-token"}, {"Content-Type", "text/plain"}});
+  EXPECT_EQ(forged.status, 401);
+  bool on_disk = false;
+  if (std::filesystem::exists(server.data_dir() / "attachments"))
+    for (auto& f : std::filesystem::recursive_directory_iterator(server.data_dir() / "attachments")) {
+      if (!f.is_regular_file()) continue;
+      std::ifstream in(f.path());
+      std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      on_disk = on_disk || content == "never stored";
+    }
+  EXPECT_FALSE(on_disk);
   std::string traversal = "..%2F..%2Fetc%2Fpasswd";
   auto r = upload(server, ville, copil, traversal, "text/plain", "hello");
   ASSERT_EQ(r.status, 200);

@@ -127,6 +127,8 @@ TEST(Auth, ApiTokensAuthenticateScriptsAndReadTokensCannotWrite) {
   EXPECT_EQ(write.status, 403);
   WsClient bot(server.port(), {.bearer = pat, .origin = ""});
   EXPECT_TRUE(bot.connected());
+  bot.next();
   api(server.port(), token, "tokens.revoke", {{"id", created["result"]["id"]}});
+  EXPECT_EQ(bot.wait_close(), 4001);  // its open socket closes at once
   EXPECT_EQ(http(server.port(), "POST", "/api/session.me", "{}", {{"Authorization", "Bearer " + pat}}).status, 401);
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/logger.hpp"
+#include "core/schema.hpp"
 
 namespace pacte {
 
@@ -203,56 +204,78 @@ void Accounts::accept_link(const std::string& token, const std::string& password
     c.on_done = std::move(h);
     return c;
   };
-  if (password.size() < 10) {
-    engine_.post([done = std::move(done), fail](EngineContext& ctx) mutable {
+  const Result unknown = Result::fail(ErrorCode::not_found, "this link is unknown, already used or expired; ask for a new one",
+                                      "ce lien est inconnu, déjà utilisé ou expiré ; demandez-en un nouveau");
+  // 1. Cheap checks first, on the engine: throttling, password length, the token itself.
+  engine_.post([this, token, password, address, user_agent, done, fail, unknown](EngineContext& ctx) mutable {
+    std::int64_t now = to_millis(ctx.now());
+    int retry = 0;
+    if (throttled("addr:" + address, config_.limits.login_failures_per_address, now, retry)) {
+      ctx.task_completions.push_back(fail(done, Result::fail(Error{ErrorCode::rate_limited, "too many attempts; try again later",
+                                                                   "trop de tentatives ; réessayez plus tard", "", retry})));
+      return;
+    }
+    if (utf8_length(password) < 10) {
       ctx.task_completions.push_back(fail(done, Result::fail(ErrorCode::bad_request,
           "the password must have at least 10 characters", "le mot de passe doit compter au moins 10 caractères",
           "args.password")));
-    });
-    return;
-  }
-  // Hash first (slow, on the pool), then check and consume the link in one transaction.
-  bool queued = pool_.post([this, token, password, address, user_agent, done, fail]() mutable {
-    std::string hash = hash_password(password, cost_);
-    engine_.post([this, token, hash, address, user_agent, done = std::move(done), fail](EngineContext& ctx) mutable {
-      std::int64_t now = to_millis(ctx.now());
-      auto& q = ctx.sql(
-          "SELECT i.id, i.person_id, i.purpose FROM invitations i JOIN people p ON p.id = i.person_id "
-          "WHERE i.token_hash = ? AND i.used_at IS NULL AND i.expires_at > ? AND p.disabled = 0");
-      q.bind(1, token_hash(token)).bind(2, now);
-      if (!q.step()) {
+      return;
+    }
+    auto& q = ctx.sql(
+        "SELECT 1 FROM invitations i JOIN people p ON p.id = i.person_id "
+        "WHERE i.token_hash = ? AND i.used_at IS NULL AND i.expires_at > ? AND p.disabled = 0");
+    q.bind(1, token_hash(token)).bind(2, now);
+    bool valid = q.step();
+    q.reset();
+    if (!valid) {
+      record_failure("addr:" + address, now);
+      ctx.task_completions.push_back(fail(done, unknown));
+      return;
+    }
+    // 2. Argon2id on the pool; 3. consume the link (checked again) and sign in.
+    bool queued = pool_.post([this, token, password, address, user_agent, done, fail, unknown]() mutable {
+      std::string hash = hash_password(password, cost_);
+      engine_.post([this, token, hash, address, user_agent, done = std::move(done), fail, unknown](EngineContext& ctx) mutable {
+        std::int64_t now = to_millis(ctx.now());
+        auto& q = ctx.sql(
+            "SELECT i.id, i.person_id, i.purpose FROM invitations i JOIN people p ON p.id = i.person_id "
+            "WHERE i.token_hash = ? AND i.used_at IS NULL AND i.expires_at > ? AND p.disabled = 0");
+        q.bind(1, token_hash(token)).bind(2, now);
+        if (!q.step()) {
+          q.reset();
+          ctx.task_completions.push_back(fail(done, unknown));
+          return;
+        }
+        std::int64_t id = q.int64(0), person = q.int64(1);
+        std::string purpose = q.text(2);
         q.reset();
-        ctx.task_completions.push_back(fail(done, Result::fail(ErrorCode::not_found,
-            "this link is unknown, already used or expired; ask for a new one",
-            "ce lien est inconnu, déjà utilisé ou expiré ; demandez-en un nouveau")));
-        return;
-      }
-      std::int64_t id = q.int64(0), person = q.int64(1);
-      std::string purpose = q.text(2);
-      q.reset();
-      auto& used = ctx.sql("UPDATE invitations SET used_at = ? WHERE id = ?");
-      used.bind(1, now).bind(2, id).run();
-      auto& pw = ctx.sql("UPDATE people SET password_hash = ? WHERE id = ?");
-      pw.bind(1, hash).bind(2, person).run();
-      if (purpose == "reset") {
-        // A reset ends every other session of the person.
-        auto& s = ctx.sql("DELETE FROM sessions WHERE person_id = ?");
-        s.bind(1, person).run();
-        ctx.notice(Notice{Notice::Kind::close_person, person, 0, 0, 0, Role::none});
-      }
-      audit(ctx, person, purpose == "reset" ? "password_reset.use" : "invitation.accept", "person:" + std::to_string(person), address);
-      ctx.task_completions.push_back(open_session(ctx, person, address, user_agent, std::move(done)));
+        auto& used = ctx.sql("UPDATE invitations SET used_at = ? WHERE id = ?");
+        used.bind(1, now).bind(2, id).run();
+        auto& pw = ctx.sql("UPDATE people SET password_hash = ? WHERE id = ?");
+        pw.bind(1, hash).bind(2, person).run();
+        if (purpose == "reset") {
+          // A reset ends every other session of the person.
+          auto& s = ctx.sql("DELETE FROM sessions WHERE person_id = ?");
+          s.bind(1, person).run();
+          ctx.notice(Notice{Notice::Kind::close_person, person, 0, 0, 0, Role::none});
+        }
+        audit(ctx, person, purpose == "reset" ? "password_reset.use" : "invitation.accept", "person:" + std::to_string(person), address);
+        ctx.task_completions.push_back(open_session(ctx, person, address, user_agent, std::move(done)));
+      });
     });
-  });
-  if (!queued)
-    engine_.post([done = std::move(done), fail](EngineContext& ctx) mutable {
+    if (!queued)
       ctx.task_completions.push_back(fail(done, Result::fail(Error{ErrorCode::rate_limited, "the server is busy; retry",
                                                                    "le serveur est occupé ; réessayez", "", 1})));
-    });
+  });
 }
 
-void Accounts::sweep(EngineContext& ctx) {
+void Accounts::sweep(EngineContext& ctx, const std::vector<std::int64_t>& live_sessions) {
   std::int64_t now = to_millis(ctx.now());
+  // A session with an open socket is in use: its idle clock restarts.
+  for (auto session : live_sessions) {
+    auto& touch = ctx.sql("UPDATE sessions SET last_seen = ? WHERE id = ? AND last_seen < ?");
+    touch.bind(1, now).bind(2, session).bind(3, now - 60000).run();
+  }
   // Idempotency records older than the configured window are forgotten.
   auto& old = ctx.sql("DELETE FROM requests WHERE created_at < ?");
   old.bind(1, now - static_cast<std::int64_t>(config_.limits.idempotency_hours) * 3600000).run();
@@ -436,6 +459,8 @@ void Accounts::register_operations(Dispatcher& d) {
            if (ctx.changes() == 0) return Result::fail(ErrorCode::not_found, "no such token", "jeton introuvable");
            audit(ctx, call.caller.person, "token.revoke", "token:" + std::to_string(call.args["id"].get<std::int64_t>()),
                  call.caller.address);
+           static_cast<EngineContext&>(ctx).notice(
+               Notice{Notice::Kind::close_token, call.caller.person, 0, 0, call.args["id"].get<std::int64_t>(), Role::none});
            return Result::ok();
          }});
 }

@@ -54,7 +54,8 @@ class Accounts {
 
   /// Ends sessions that expired and those of disabled people, closing their sockets
   /// (engine thread; run every few seconds).
-  void sweep(EngineContext& ctx);
+  /// `live_sessions`: sessions with an open socket, which count as activity.
+  void sweep(EngineContext& ctx, const std::vector<std::int64_t>& live_sessions = {});
 
   /// Resolves a session token or API token into a caller (engine thread). False if none.
   bool authenticate(EngineContext& ctx, const std::string& token, Caller& caller);

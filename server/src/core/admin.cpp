@@ -56,13 +56,6 @@ bool exists(Context& ctx, const char* sql, std::int64_t id) {
   return f;
 }
 
-bool has_password(Context& ctx, std::int64_t person) {
-  auto& q = ctx.sql("SELECT password_hash IS NOT NULL FROM people WHERE id = ?");
-  q.bind(1, person);
-  bool has = q.step() && q.int64(0) != 0;
-  q.reset();
-  return has;
-}
 
 }  // namespace
 
@@ -99,6 +92,8 @@ Json Admin::export_person(Context& ctx, std::int64_t person) {
        "JOIN threads t ON t.id = m.thread_id JOIN workspaces w ON w.id = m.workspace_id WHERE m.author_id = ? ORDER BY m.id",
        {"id", "workspace", "thread", "body", "created_at", "edited_at", "deleted"});
   rows("reactions", "SELECT message_id, emoji FROM reactions WHERE person_id = ?", {"message", "emoji"});
+  rows("attachments", "SELECT id, name, content_type, size, sha256, created_at FROM attachments WHERE uploader_id = ?",
+       {"id", "name", "content_type", "size", "sha256", "created_at"});
   rows("read_markers", "SELECT thread_id, message_id FROM read_markers WHERE person_id = ?", {"thread", "message"});
   rows("audit", "SELECT at, action, target, address FROM audit_log WHERE actor_id = ? ORDER BY id",
        {"at", "action", "target", "address"});
@@ -108,6 +103,16 @@ Json Admin::export_person(Context& ctx, std::int64_t person) {
 void Admin::erase_person(EngineContext& ctx, std::int64_t person, std::int64_t actor, const std::string& address) {
   // The account goes; what they wrote stays in the partners' records under a neutral name.
   std::string pseudonym = "Personne supprimée " + std::to_string(person);
+  // The stored events carry the author's name inside messages: rewrite it there too.
+  auto& n = ctx.sql("SELECT name FROM people WHERE id = ?");
+  n.bind(1, person);
+  std::string old_name = n.step() ? n.text(0) : "";
+  n.reset();
+  if (!old_name.empty()) {
+    std::string from = "\"author_name\":" + Json(old_name).dump(), to = "\"author_name\":" + Json(pseudonym).dump();
+    auto& e = ctx.sql("UPDATE events SET data = replace(data, ?1, ?2) WHERE instr(data, ?1) > 0");
+    e.bind(1, from).bind(2, to).run();
+  }
   auto& u = ctx.sql(
       "UPDATE people SET key = NULL, email = ?, name = ?, title = '', password_hash = NULL, disabled = 1, "
       "is_admin = 0 WHERE id = ?");
@@ -260,9 +265,10 @@ void Admin::register_operations(Dispatcher& d) {
            if (now != before)
              ec.notice(Notice{Notice::Kind::subscribe, person, call.workspace, before == Role::none ? seq - 1 : -1, 0, now});
            Json out = {{"person", person}};
-           // Someone who already has a password just gains access; a newcomer gets a link.
-           if (created || !has_password(ctx, person))
-             out["invitation_link"] = accounts_.create_link(ctx, person, call.caller.person, "invitation");
+           // Only a person this invitation creates gets a link from a workspace owner: an
+           // existing account (even one without a password yet) is never handed to an
+           // owner; an admin issues its links (admin.people.reset_link).
+           if (created) out["invitation_link"] = accounts_.create_link(ctx, person, call.caller.person, "invitation");
            Accounts::audit(ctx, call.caller.person, "invitation.create", "workspace:" + std::to_string(call.workspace),
                            call.caller.address, {{"person", person}, {"role", role}});
            return Result::ok(out);

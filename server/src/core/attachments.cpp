@@ -82,66 +82,69 @@ std::optional<Error> Attachments::link(Context& ctx, const Json& ids, std::int64
 void Attachments::upload(const std::string& credential, std::int64_t workspace, const std::string& name_in,
                          const std::string& content_type, std::string body, CompletionHandler done) {
   std::string name = clean_name(name_in);
-  auto dir = dir_;
-  bool queued = pool_.post([this, credential, workspace, name, content_type, body = std::move(body), done, dir]() mutable {
-    std::string sha = sha256_hex(body);
-    auto folder = dir / sha.substr(0, 2);
-    auto path = folder / sha;
-    std::error_code ec;
-    std::filesystem::create_directories(folder, ec);
-    bool stored = std::filesystem::exists(path, ec);
-    if (!stored) {
-      // Write beside, then rename: a reader never sees half a file.
-      auto tmp = path;
-      tmp += ".part";
-      std::ofstream out(tmp, std::ios::binary);
-      out.write(body.data(), static_cast<std::streamsize>(body.size()));
-      out.close();
-      if (out.good()) {
-        std::filesystem::rename(tmp, path, ec);
-        stored = !ec;
-      }
-      if (!stored) std::filesystem::remove(tmp, ec);
+  auto shared_body = std::make_shared<std::string>(std::move(body));
+  // 1. Who is this, and may they upload here? Nothing touches the disk before that.
+  engine_.post([this, credential, workspace, name, content_type, shared_body, done](EngineContext& ctx) mutable {
+    Caller caller;
+    if (!accounts_.authenticate(ctx, credential, caller)) {
+      ctx.task_completions.push_back(failure(done, Result::fail(ErrorCode::unauthenticated, "sign in first", "connectez-vous d'abord")));
+      return;
     }
-    std::int64_t size = static_cast<std::int64_t>(body.size());
-    engine_.post([this, credential, workspace, name, content_type, sha, size, stored, done](EngineContext& ctx) mutable {
-      Caller caller;
-      if (!accounts_.authenticate(ctx, credential, caller)) {
-        ctx.task_completions.push_back(failure(done, Result::fail(ErrorCode::unauthenticated, "sign in first", "connectez-vous d'abord")));
-        return;
-      }
-      Role role = ctx.role_of(caller.person, workspace);
-      if (role == Role::none) {
-        ctx.task_completions.push_back(failure(done, Result::fail(ErrorCode::not_found, "no such object", "introuvable")));
-        return;
-      }
-      if (role < Role::member || caller.read_only) {
-        ctx.task_completions.push_back(failure(done, Result::fail(ErrorCode::forbidden, "your role does not allow uploads here",
-                                                                  "votre rôle ne permet pas de déposer un fichier ici")));
-        return;
-      }
+    Role role = ctx.role_of(caller.person, workspace);
+    if (role == Role::none) {
+      ctx.task_completions.push_back(failure(done, Result::fail(ErrorCode::not_found, "no such object", "introuvable")));
+      return;
+    }
+    if (role < Role::member || caller.read_only) {
+      ctx.task_completions.push_back(failure(done, Result::fail(ErrorCode::forbidden, "your role does not allow uploads here",
+                                                                "votre rôle ne permet pas de déposer un fichier ici")));
+      return;
+    }
+    // 2. Hash and write on the pool; 3. record it on the engine.
+    bool queued = pool_.post([this, caller, workspace, name, content_type, shared_body, done]() mutable {
+      const std::string& data = *shared_body;
+      std::string sha = sha256_hex(data);
+      auto folder = dir_ / sha.substr(0, 2);
+      auto path = folder / sha;
+      std::error_code ec;
+      std::filesystem::create_directories(folder, ec);
+      bool stored = std::filesystem::exists(path, ec);
       if (!stored) {
-        ctx.task_completions.push_back(failure(done, Result::fail(ErrorCode::unavailable, "the file could not be stored (disk)",
-                                                                  "le fichier n'a pas pu être enregistré (disque)")));
-        return;
+        // Write beside, then rename: a reader never sees half a file.
+        auto tmp = path;
+        tmp += ".part";
+        std::ofstream out(tmp, std::ios::binary);
+        out.write(data.data(), static_cast<std::streamsize>(data.size()));
+        out.close();
+        if (out.good()) {
+          std::filesystem::rename(tmp, path, ec);
+          stored = !ec;
+        }
+        if (!stored) std::filesystem::remove(tmp, ec);
       }
-      auto& q = ctx.sql(
-          "INSERT INTO attachments(workspace_id, uploader_id, name, content_type, size, sha256, created_at) VALUES (?,?,?,?,?,?,?)");
-      q.bind(1, workspace).bind(2, caller.person).bind(3, name).bind(4, content_type.substr(0, 100)).bind(5, size)
-          .bind(6, sha).bind(7, ctx.now_text()).run();
-      Completion c;
-      c.caller = caller;
-      c.locale = caller.locale;
-      c.result = Result::ok({{"attachment", describe(ctx, ctx.last_insert_id())}});
-      c.on_done = std::move(done);
-      ctx.task_completions.push_back(std::move(c));
+      std::int64_t size = static_cast<std::int64_t>(data.size());
+      engine_.post([caller, workspace, name, content_type, sha, size, stored, done](EngineContext& ctx) mutable {
+        if (!stored) {
+          ctx.task_completions.push_back(failure(done, Result::fail(ErrorCode::unavailable, "the file could not be stored (disk)",
+                                                                    "le fichier n'a pas pu être enregistré (disque)")));
+          return;
+        }
+        auto& q = ctx.sql(
+            "INSERT INTO attachments(workspace_id, uploader_id, name, content_type, size, sha256, created_at) VALUES (?,?,?,?,?,?,?)");
+        q.bind(1, workspace).bind(2, caller.person).bind(3, name).bind(4, content_type.substr(0, 100)).bind(5, size)
+            .bind(6, sha).bind(7, ctx.now_text()).run();
+        Completion c;
+        c.caller = caller;
+        c.locale = caller.locale;
+        c.result = Result::ok({{"attachment", describe(ctx, ctx.last_insert_id())}});
+        c.on_done = std::move(done);
+        ctx.task_completions.push_back(std::move(c));
+      });
     });
-  });
-  if (!queued)
-    engine_.post([done](EngineContext& ctx) mutable {
+    if (!queued)
       ctx.task_completions.push_back(failure(done, Result::fail(Error{ErrorCode::rate_limited, "the server is busy; retry",
                                                                       "le serveur est occupé ; réessayez", "", 1})));
-    });
+  });
 }
 
 void Attachments::download(const std::string& credential, std::int64_t id, CompletionHandler done) {

@@ -263,11 +263,25 @@ void Engine::process(std::vector<Item>& items) {
           }
         }
         log_error("engine.task_failed", {{"error", e.what()}});
+      } catch (...) {
+        ctx.outputs().resize(mark);
+        for (auto& c : ctx.task_completions)
+          if (c.result.is_ok()) c.result = unavailable("internal error");
+        if (began) {
+          try {
+            db_.exec("ROLLBACK TO task; RELEASE task");
+          } catch (...) {
+          }
+        }
+        log_error("engine.task_failed", {{"error", "unknown exception"}});
       }
     }
   }
-  if (!began)
+  if (!began) {
+    // Nothing is known to be stored: answer, but broadcast nothing.
     for (auto& c : ctx.task_completions) c.result = unavailable("storage");
+    ctx.outputs().clear();
+  }
   if (began) {
     auto t0 = std::chrono::steady_clock::now();
     try {

@@ -29,6 +29,7 @@ struct Notice {
     unsubscribe,    // person no longer sees workspace after `seq`
     close_session,  // session `session` ended: close its sockets
     close_person,   // every socket of `person` (account disabled)
+    close_token,    // sockets opened with API token `session` (revoked)
   };
   Kind kind;
   std::int64_t person = 0;

@@ -1,5 +1,7 @@
 #include "core/governance.hpp"
 
+#include <sodium.h>
+
 #include <fstream>
 #include <map>
 #include <set>
@@ -30,11 +32,11 @@ struct Check {
 
 std::string random_password() {
   // 4 groups of 4 letters/digits: easy to type from a terminal, ~80 bits.
-  static const char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
-  std::string token = random_token(), out;
+  static const char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";  // 32 symbols: 5 bits each
+  std::string out;
   for (std::size_t i = 0; i < 16; ++i) {
     if (i && i % 4 == 0) out += '-';
-    out += alphabet[static_cast<unsigned char>(token[i]) % 32];
+    out += alphabet[randombytes_uniform(32)];
   }
   return out;
 }

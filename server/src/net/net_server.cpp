@@ -66,7 +66,7 @@ struct NetServer::Impl {
     sweeper.expires_after(std::chrono::seconds(2));
     sweeper.async_wait([this](beast::error_code ec) {
       if (ec || state.stopping) return;
-      state.engine.post([this](EngineContext& ctx) { state.accounts.sweep(ctx); });
+      state.engine.post([this, live = state.live_sessions()](EngineContext& ctx) { state.accounts.sweep(ctx, live); });
       sweep();
     });
   }

@@ -98,6 +98,13 @@ void SharedState::relay(std::int64_t workspace, const std::shared_ptr<const std:
     if (s != except) s->send(frame);
 }
 
+std::vector<std::int64_t> SharedState::live_sessions() const {
+  std::set<std::int64_t> ids;
+  for (auto* s : sessions_)
+    if (s->caller().session) ids.insert(s->caller().session);
+  return {ids.begin(), ids.end()};
+}
+
 void SharedState::close_all(std::uint16_t code, const std::string& reason) {
   for (auto* s : std::vector<WebsocketSession*>(sessions_.begin(), sessions_.end())) s->close(code, reason);
 }
@@ -144,6 +151,9 @@ void SharedState::apply(Batch& batch) {
           break;
         case Notice::Kind::close_person:
           s->close(4001, "session ended");
+          break;
+        case Notice::Kind::close_token:
+          if (s->caller().token == n.session) s->close(4001, "token revoked");
           break;
       }
     }

@@ -52,6 +52,8 @@ class SharedState {
   /// Closes every session with a code (shutdown: 1001).
   void close_all(std::uint16_t code, const std::string& reason);
   std::size_t session_count() const { return sessions_.size(); }
+  /// Sessions (cookie sign-ins) with at least one open socket.
+  std::vector<std::int64_t> live_sessions() const;
 
  private:
   void broadcast_presence(std::int64_t workspace);
