@@ -13,6 +13,7 @@
 #include "core/application.hpp"
 #include "core/backup.hpp"
 #include "core/engine.hpp"
+#include "core/governance.hpp"
 #include "core/database.hpp"
 #include "core/logger.hpp"
 
@@ -35,6 +36,9 @@ Commands:
             Create an account; prints a one-time link (7 days) to choose a password.
   user disable --email E [--enable yes]
             Disable (or re-enable) an account; a running server closes its sockets.
+  governance diff|apply [--config FILE] [--data DIR]
+            Show (diff) or make (apply) what re-importing the pacts of the configuration
+            would change in the database; nothing is ever deleted.
   org list [--json]
   org add --pact KEY --key K --name N --short S --kind city|caf|federation|social_centre|public_body
   backup --to DIR [--config FILE] [--data DIR]
@@ -252,6 +256,23 @@ int org_add(const Args& a) {
   return 0;
 }
 
+int governance(const Args& a, bool apply) {
+  ServerConfig c = load_config(a);
+  std::unique_ptr<DataLock> lock;
+  if (apply) lock = std::make_unique<DataLock>(c.data_dir);  // the server must be stopped
+  Database db((c.data_dir / "pacte.sqlite3").string());
+  db.migrate("core", core_migrations());
+  SystemClock clock;
+  for (auto& file : c.pacts) {
+    auto path = file.is_absolute() ? file : c.base_dir / file;
+    Json g = Governance::load(path);
+    auto lines = Governance::reconcile(db, clock, g, apply, c.public_url);
+    std::printf("%s: %s\n", path.c_str(), lines.empty() ? "no change" : (apply ? "applied" : "would change"));
+    for (auto& l : lines) std::printf("  %s\n", l.c_str());
+  }
+  return 0;
+}
+
 int backup(const Args& a) {
   auto to = a.options.find("--to");
   if (to == a.options.end()) throw ConfigError("backup: --to DIR is required");
@@ -290,6 +311,7 @@ int main(int argc, char** argv) {
     if (cmd == "user" && sub == "add") return user_add(a);
     if (cmd == "user" && sub == "disable") return user_disable(a);
     if (cmd == "org" && sub == "list") return org_list(a);
+    if (cmd == "governance" && (sub == "diff" || sub == "apply")) return governance(a, sub == "apply");
     if (cmd == "org" && sub == "add") return org_add(a);
     if (cmd == "backup") return backup(a);
     if (cmd == "restore") return restore(a);

@@ -9,8 +9,8 @@
 // PACTE_DEMO_PASSWORD), both members of the workspace whose key is `copil`
 // (the first one its owner: it invites someone and exports the workspace).
 // Screenshots go to tests/e2e/screenshots/ (git-ignored); with
-// PACTE_UPDATE_SCREENSHOTS=1 the desktop thread and phone views are also
-// copied to docs/screenshots/.
+// PACTE_UPDATE_SCREENSHOTS=1 the desktop thread and phone views and the poll
+// panel are also copied to docs/screenshots/.
 //
 // Exits non-zero on any failure, with a message saying which step failed and
 // why, and prints "N passed, M failed" at the end.
@@ -89,6 +89,17 @@ const sel = {
   setPasswordConfirm: '[data-testid="set-password-confirm"]',
   setPasswordSubmit: '[data-testid="set-password-submit"]',
   setPasswordError: '[data-testid="set-password-error"]',
+  tabDiscussion: '[data-testid="tab-discussion"]',
+  tabPoll: '[data-testid="tab-plugin"][data-plugin="poll"]',
+  pollPanel: 'pacte-panel-poll [data-testid="poll-panel"]',
+  pollNew: '[data-testid="poll-new"]',
+  pollNewQuestion: '[data-testid="poll-new-question"]',
+  pollNewOption: '[data-testid="poll-new-option"]',
+  pollNewSubmit: '[data-testid="poll-new-submit"]',
+  poll: '[data-testid="poll"]',
+  pollById: (id) => `[data-testid="poll"][data-poll="${id}"]`,
+  pollOption: '[data-testid="poll-option"]',
+  pollVote: '[data-testid="poll-vote"]',
 };
 
 class StepError extends Error {}
@@ -698,6 +709,155 @@ step('my data: A downloads mes-donnees-pacte.json from the account menu', async 
   await page.keyboard.press('Escape');
 });
 
+// The example plugin (plugins/poll): its "Sondages" tab and <pacte-panel-poll>.
+
+/** Opens the workspace's poll tab and waits until the panel has loaded its polls. */
+async function openPollTab(page, who) {
+  const tab = page.locator(sel.tabPoll);
+  try {
+    await tab.waitFor({ state: 'visible', timeout: T.short });
+  } catch {
+    const tabs = await page.locator('[data-testid="tab-plugin"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-plugin')));
+    fail(`${who} has no poll tab in ${WORKSPACE_KEY} (plugin tabs: ${tabs.join(', ') || 'none'})`);
+  }
+  const label = (await tab.textContent()).trim();
+  if (label !== 'Sondages') fail(`the poll tab reads "${label}", expected "Sondages"`);
+  await tab.click();
+  await page.waitForURL(/\/w\/\d+\/p\/poll$/);
+  if ((await tab.getAttribute('aria-current')) !== 'page') fail(`${who}: the poll tab is not marked aria-current="page" once open`);
+  try {
+    await page.locator(`pacte-panel-poll :is([data-testid="poll-empty"], ${sel.poll})`).first().waitFor({ state: 'visible' });
+  } catch {
+    const text = (await page.locator('pacte-plugin-panel').textContent().catch(() => ''))?.replace(/\s+/g, ' ').trim();
+    fail(`${who}: the poll panel does not show its polls (it shows: "${text}")`);
+  }
+}
+
+/** The "N voix · P %" text of each option of a poll, whitespace collapsed. */
+function pollCounts(page, id) {
+  return page
+    .locator(`${sel.pollById(id)} .poll-count`)
+    .evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()));
+}
+
+/** Waits until a poll shows `expected` (one "N voix · P %" per option). */
+async function expectCounts(page, id, expected, what, timeout = T.short) {
+  const deadline = Date.now() + timeout;
+  let counts = [];
+  while (Date.now() < deadline) {
+    counts = await pollCounts(page, id);
+    if (JSON.stringify(counts) === JSON.stringify(expected)) return;
+    await page.waitForTimeout(100);
+  }
+  fail(`${what}: the poll shows ${JSON.stringify(counts)}, expected ${JSON.stringify(expected)} within ${timeout / 1000}s`);
+}
+
+const POLL_QUESTION = 'Quelle date pour le prochain comité de pilotage ?';
+const POLL_OPTIONS = ['Mardi 14 avril, 14 h', 'Jeudi 16 avril, 9 h 30'];
+
+step('poll plugin: A and B open the "Sondages" tab of copil', async () => {
+  const { page } = S.a;
+  await openPollTab(page, 'A');
+  // Marks A's document (it was reloaded earlier): the votes must arrive live.
+  await page.evaluate(() => (window.__e2ePollNoReload = true));
+  S.pollsBefore = new Set(await page.locator(sel.poll).evaluateAll((els) => els.map((e) => e.getAttribute('data-poll'))));
+  await openPollTab(S.b.page, 'B');
+  if (!(await S.b.page.evaluate(() => window.__e2eNoReload === true))) fail('B reloaded the page when opening the poll tab');
+});
+
+step('poll plugin: A creates a poll with two options (axe on the form); B sees it appear live', async () => {
+  const { page } = S.a;
+  await page.click(sel.pollNew);
+  await page.locator(sel.pollNewQuestion).waitFor({ state: 'visible' });
+  if (!(await page.evaluate((s) => document.activeElement?.matches(s), sel.pollNewQuestion))) {
+    fail('opening the poll form does not put the focus on the question');
+  }
+  await page.fill(sel.pollNewQuestion, POLL_QUESTION);
+  const inputs = page.locator(sel.pollNewOption);
+  if ((await inputs.count()) !== 2) fail(`the poll form offers ${await inputs.count()} option fields, expected 2`);
+  await inputs.nth(0).fill(POLL_OPTIONS[0]);
+  await inputs.nth(1).fill(POLL_OPTIONS[1]);
+  await shot(page, 'poll-form.png');
+  await runAxe(page, 'the poll creation form');
+  await page.click(sel.pollNewSubmit);
+  const created = page.locator(sel.poll, { hasText: POLL_QUESTION });
+  try {
+    await page.waitForFunction(
+      ([s, q, before]) =>
+        [...document.querySelectorAll(s)].some((e) => !before.includes(e.getAttribute('data-poll')) && e.textContent.includes(q)),
+      [sel.poll, POLL_QUESTION, [...S.pollsBefore]],
+    );
+  } catch {
+    const error = (await page.locator('pacte-panel-poll .poll-new .form-error').textContent().catch(() => ''))?.trim();
+    fail(`A's new poll does not show${error ? ` (form error: "${error}")` : ''}`);
+  }
+  const ids = await created.evaluateAll((els) => els.map((e) => e.getAttribute('data-poll')));
+  const id = ids.find((x) => !S.pollsBefore.has(x));
+  S.pollId = id;
+  if ((await page.locator(sel.pollNewQuestion).count()) !== 0) fail('the poll form stays open after creating the poll');
+  const focused = await page.evaluate(() => document.activeElement?.id ?? '');
+  if (focused !== `poll-${id}-question`) fail(`after creating the poll the focus is on "#${focused}", not on its question`);
+  await expectCounts(page, id, ['0 voix · 0 %', '0 voix · 0 %'], 'A, new poll');
+
+  const pb = S.b.page;
+  try {
+    await pb.locator(sel.pollById(id)).waitFor({ state: 'visible', timeout: T.short });
+  } catch {
+    fail(`B does not see A's new poll live (poll ${id})`);
+  }
+  const options = await pb.locator(`${sel.pollById(id)} .poll-option-text`).allTextContents();
+  if (JSON.stringify(options.map((o) => o.trim())) !== JSON.stringify(POLL_OPTIONS)) fail(`B sees the options ${JSON.stringify(options)}`);
+  if ((await pb.locator(`${sel.pollById(id)} ${sel.pollOption}`).count()) !== 2) fail('B, a member, is not offered two radio buttons to vote');
+});
+
+step('poll plugin: B votes with the keyboard; A sees the count change live, votes too; B sees it live', async () => {
+  const id = S.pollId;
+  const pb = S.b.page;
+  const radios = pb.locator(`${sel.pollById(id)} ${sel.pollOption}`);
+  // Keyboard only: focus the first option, arrow to the second, Enter votes.
+  await radios.first().focus();
+  await pb.keyboard.press('ArrowDown');
+  if (!(await radios.nth(1).isChecked())) fail('ArrowDown does not select the second option of the poll');
+  await pb.keyboard.press('Enter');
+  await expectCounts(pb, id, ['0 voix · 0 %', '1 voix · 100 %'], 'B after voting');
+  const mine = await pb.locator(`${sel.pollById(id)} .poll-option`, { hasText: 'votre choix' }).textContent().catch(() => '');
+  if (!mine.includes(POLL_OPTIONS[1])) fail(`B's own choice is not marked "votre choix" on "${POLL_OPTIONS[1]}"`);
+  const button = (await pb.locator(`${sel.pollById(id)} ${sel.pollVote}`).textContent()).trim();
+  if (button !== 'Changer mon vote') fail(`after voting B's button reads "${button}", expected "Changer mon vote"`);
+
+  const { page } = S.a;
+  await expectCounts(page, id, ['0 voix · 0 %', '1 voix · 100 %'], 'A, live after B’s vote');
+  await page.locator(`${sel.pollById(id)} ${sel.pollOption}`).first().check();
+  await page.click(`${sel.pollById(id)} ${sel.pollVote}`);
+  await expectCounts(page, id, ['1 voix · 50 %', '1 voix · 50 %'], 'A after voting');
+  await expectCounts(pb, id, ['1 voix · 50 %', '1 voix · 50 %'], 'B, live after A’s vote');
+  if (!(await page.evaluate(() => window.__e2ePollNoReload === true))) fail('A reloaded the page');
+  if (!(await pb.evaluate(() => window.__e2eNoReload === true))) fail('B reloaded the page');
+  // The bars grow with a short transition: let it end before the screenshot.
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+  await shot(page, 'poll-panel.png');
+  await runAxe(page, 'the poll panel');
+});
+
+step('poll plugin: the panel fits a phone (360×740) and is accessible there', async () => {
+  const { page } = S.phone;
+  // On a phone the tabs are in the workspace's header, which a thread hides:
+  // back to the thread list first.
+  if (!(await page.locator(sel.tabPoll).isVisible())) await page.click('pacte-thread a.back-link');
+  await openPollTab(page, 'phone');
+  const poll = page.locator(sel.pollById(S.pollId));
+  await poll.waitFor({ state: 'visible' });
+  await expectCounts(page, S.pollId, ['1 voix · 50 %', '1 voix · 50 %'], 'phone');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 1) fail(`the poll panel scrolls sideways by ${overflow}px on a phone`);
+  const vote = poll.locator(sel.pollVote);
+  await vote.scrollIntoViewIfNeeded();
+  const box = await vote.boundingBox();
+  if (!box || box.x < 0 || box.x + box.width > 361) fail(`the vote button is not within the phone's width (${JSON.stringify(box)})`);
+  await shot(page, 'poll-phone.png');
+  await runAxe(page, 'the poll panel on a phone');
+});
+
 step('sign-out returns to the sign-in screen', async () => {
   const { page } = S.phone;
   await openUserMenu(page);
@@ -708,7 +868,7 @@ step('sign-out returns to the sign-in screen', async () => {
 step('screenshots copied to docs/screenshots when PACTE_UPDATE_SCREENSHOTS=1', async () => {
   if (!UPDATE_DOCS) return;
   fs.mkdirSync(DOC_SHOTS, { recursive: true });
-  for (const file of ['thread-desktop.png', 'thread-phone.png']) {
+  for (const file of ['thread-desktop.png', 'thread-phone.png', 'poll-panel.png']) {
     fs.copyFileSync(path.join(SHOTS, file), path.join(DOC_SHOTS, file));
   }
 });

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdio>
+#include <fstream>
 
 #include "support/test_server.hpp"
 
@@ -62,4 +63,57 @@ TEST(Cli, OrganisationsAreListedAndAdded) {
   EXPECT_EQ(orgs.size(), 7u);
   EXPECT_EQ(orgs.back()["name"], "Grand Chambéry");
   EXPECT_NE(pacte_cli("org add --data " + data + " --pact chambery-2023 --key x --name X --short X --kind club").first, 0);
+}
+
+TEST(Cli, AReimportShowsWhatWouldChangeThenAppliesIt) {
+  std::filesystem::path data_dir;
+  {
+    TestServer first;  // imports the demo pact, then stops: the operator edits between two starts
+    first.keep_data();
+    data_dir = first.data_dir();
+  }
+  std::string data = data_dir.string();
+  // A copy of the demo governance with a new partner, its workspace, and a renamed one.
+  auto dir = data_dir / "next" / "config";
+  std::filesystem::create_directories(dir);
+  std::ifstream in(std::string(PACTE_SOURCE_DIR) + "/config/pacts/chambery-2023.json");
+  Json g = Json::parse(in);
+  g["organisations"].push_back({{"key", "grand-chambery"}, {"name", "Grand Chambéry"}, {"short", "GC"}, {"kind", "public_body"}});
+  g["workspaces"].push_back({{"key", "rt-mobilite"}, {"kind", "rencontre_thematique"}, {"name", "Rencontre thématique — Mobilité"},
+                             {"members", {{{"organisation", "ville"}, {"role", "owner"}}, {{"organisation", "grand-chambery"}, {"role", "member"}}}}});
+  for (auto& w : g["workspaces"])
+    if (w["key"] == "copil") w["name"] = "Comité de pilotage du pacte";
+  std::ofstream(dir / "pact.json") << g.dump(2);
+  std::ofstream(dir / "server.json") << Json{{"pacts", {"config/pact.json"}}}.dump();
+  std::string base = std::string(PACTE_BINARY) + " governance %s --config " + (dir / "server.json").string() + " --data " + data + " 2>&1";
+  auto run = [&](const char* sub) {
+    char cmd[4096];
+    std::snprintf(cmd, sizeof cmd, base.c_str(), sub);
+    FILE* p = popen(cmd, "r");
+    std::string out;
+    std::array<char, 4096> buf;
+    while (std::fgets(buf.data(), buf.size(), p)) out += buf.data();
+    return std::make_pair(WEXITSTATUS(pclose(p)), out);
+  };
+  auto [dcode, diff] = run("diff");
+  ASSERT_EQ(dcode, 0) << diff;
+  EXPECT_NE(diff.find("+ organisation grand-chambery"), std::string::npos) << diff;
+  EXPECT_NE(diff.find("+ workspace rt-mobilite"), std::string::npos) << diff;
+  EXPECT_NE(diff.find("~ workspace copil renamed"), std::string::npos) << diff;
+  auto [dcode2, diff2] = run("diff");
+  EXPECT_EQ(diff, diff2);  // a diff changes nothing
+  auto [acode, applied] = run("apply");
+  ASSERT_EQ(acode, 0) << applied;
+  auto [ncode, none] = run("diff");
+  EXPECT_NE(none.find("no change"), std::string::npos) << none;
+  TestServer again(data_dir, {});
+  std::string ville = login(again.port(), "equipe@ville-chambery.example");
+  Json list = api(again.port(), ville, "workspaces.list").json();
+  bool mobility = false, renamed = false;
+  for (auto& w : list["result"]["workspaces"]) {
+    mobility = mobility || w["key"] == "rt-mobilite";
+    renamed = renamed || w["name"] == "Comité de pilotage du pacte";
+  }
+  EXPECT_TRUE(mobility);
+  EXPECT_TRUE(renamed);
 }

@@ -1,5 +1,7 @@
 #include "core/application.hpp"
 
+#include <set>
+
 #include "core/admin.hpp"
 #include "core/chat.hpp"
 #include "core/logger.hpp"
@@ -87,10 +89,12 @@ void Application::check_plugin(const Plugin& p) {
   const std::string name = p.name();
   bool ok = !name.empty() && name.size() <= 40;
   for (char c : name) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_');
-  if (!ok || name == "chat" || name == "workspaces" || name == "session" || name == "admin" || name == "plugins" ||
-      name == "sync" || name == "tokens" || name == "orgs" || name == "me" || name == "invitations")
+  static const std::set<std::string> reserved = {
+      "chat", "workspaces", "workspace", "session", "admin", "plugins", "sync", "tokens", "orgs", "me", "invitations",
+      "personal", "presence", "password", "login", "logout", "attachments", "export", "resync_required", "hello"};
+  if (!ok || reserved.count(name))
     throw std::runtime_error("plugin name '" + name + "' must be 1 to 40 lower-case letters, digits, '-' or '_', "
-                             "and not a core module's name");
+                             "and not a name the core uses (chat, workspaces, session, password, attachments…)");
 }
 
 Application::~Application() {

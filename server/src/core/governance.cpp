@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "core/engine.hpp"
+
 #include "core/chat.hpp"
 #include "core/dispatcher.hpp"
 #include "core/server_config.hpp"
@@ -229,25 +231,135 @@ std::vector<DemoAccount> Governance::import(Database& db, const Clock& clock, co
   return accounts;
 }
 
-std::vector<std::string> Governance::diff(Database& db, const Json& g) {
+std::vector<std::string> Governance::reconcile(Database& db, const Clock& clock, const Json& g, bool apply,
+                                               const std::string& public_url) {
   std::vector<std::string> out;
-  auto exists = [&](const char* sql, const std::string& key) {
-    auto& q = db.prepare(sql);
-    q.bind(1, key);
-    bool f = q.step();
-    q.reset();
-    return f;
-  };
-  if (!imported(db, g)) {
-    out.push_back("new pact " + g["pact"]["key"].get<std::string>());
+  std::string pact_key = g["pact"]["key"];
+  auto& pq = db.prepare("SELECT id FROM pacts WHERE key = ?");
+  pq.bind(1, pact_key);
+  if (!pq.step()) {
+    pq.reset();
+    out.push_back("+ pact " + pact_key + " (not imported yet: it is imported at the next start)");
     return out;
   }
-  for (auto& o : g["organisations"])
-    if (!exists("SELECT 1 FROM organisations WHERE key = ?", o["key"])) out.push_back("+ organisation " + o["key"].get<std::string>());
-  for (auto& p : g["people"])
-    if (!exists("SELECT 1 FROM people WHERE email = ?", p["email"])) out.push_back("+ person " + p["email"].get<std::string>());
-  for (auto& w : g["workspaces"])
-    if (!exists("SELECT 1 FROM workspaces WHERE key = ?", w["key"])) out.push_back("+ workspace " + w["key"].get<std::string>());
+  std::int64_t pact = pq.int64(0);
+  pq.reset();
+  Dispatcher none;
+  EngineContext ctx(db, clock, none);
+  if (apply) db.exec("BEGIN IMMEDIATE");
+  try {
+    auto lookup = [&](const char* sql, auto key) -> std::optional<std::pair<std::int64_t, std::string>> {
+      auto& q = db.prepare(sql);
+      q.bind(1, pact).bind(2, key);
+      std::optional<std::pair<std::int64_t, std::string>> r;
+      if (q.step()) r = std::make_pair(q.int64(0), q.text(1));
+      q.reset();
+      return r;
+    };
+    std::map<std::string, std::int64_t> org_ids, ws_ids;
+    for (auto& o : g["organisations"]) {
+      std::string key = o["key"], name = o["name"];
+      auto found = lookup("SELECT id, name FROM organisations WHERE pact_id = ? AND key = ?", key);
+      if (!found) {
+        out.push_back("+ organisation " + key + " (" + name + ")");
+        if (apply) {
+          auto& q = db.prepare("INSERT INTO organisations(pact_id, key, name, short, kind) VALUES (?,?,?,?,?)");
+          q.bind(1, pact).bind(2, key).bind(3, name).bind(4, o["short"].get<std::string>()).bind(5, o["kind"].get<std::string>()).run();
+          org_ids[key] = db.last_insert_id();
+        }
+      } else {
+        org_ids[key] = found->first;
+        if (found->second != name) {
+          out.push_back("~ organisation " + key + " renamed: " + found->second + " → " + name);
+          if (apply) {
+            auto& q = db.prepare("UPDATE organisations SET name = ? WHERE id = ?");
+            q.bind(1, name).bind(2, found->first).run();
+          }
+        }
+      }
+    }
+    for (auto& p : g["people"]) {
+      std::string email = p["email"];
+      auto& q = db.prepare("SELECT id FROM people WHERE email = ?");
+      q.bind(1, email);
+      bool exists = q.step();
+      q.reset();
+      if (exists) continue;
+      out.push_back("+ person " + email + " (" + p["name"].get<std::string>() + ")");
+      if (!apply) continue;
+      auto& ins = db.prepare("INSERT INTO people(key, email, name, title, is_admin, created_at) VALUES (?,?,?,?,?,?)");
+      ins.bind(1, p["key"].get<std::string>()).bind(2, email).bind(3, p["name"].get<std::string>())
+          .bind(4, p.value("title", std::string())).bind(5, p.value("instance_admin", false) ? 1 : 0)
+          .bind(6, format_time(clock.now())).run();
+      std::int64_t id = db.last_insert_id();
+      for (auto& m : p.value("memberships", Json::array())) {
+        if (!org_ids.count(m["organisation"])) continue;
+        auto& a = db.prepare("INSERT INTO affiliations(person_id, organisation_id, capacity, signatory) VALUES (?,?,?,?)");
+        a.bind(1, id).bind(2, org_ids[m["organisation"]]).bind(3, m.value("capacity", std::string()))
+            .bind(4, m.value("signatory", false) ? 1 : 0).run();
+      }
+      out.push_back("    link to choose a password (7 days): " + create_one_time_link(ctx, id, 0, "invitation", public_url));
+    }
+    std::set<std::string> in_file;
+    for (auto& w : g["workspaces"]) {
+      std::string key = w["key"], name = w["name"];
+      in_file.insert(key);
+      auto found = lookup("SELECT id, name FROM workspaces WHERE pact_id = ? AND key = ?", key);
+      std::int64_t ws = 0;
+      if (!found) {
+        out.push_back("+ workspace " + key + " (" + name + ")");
+        if (apply) {
+          auto& q = db.prepare("INSERT INTO workspaces(pact_id, key, name, kind, description, created_at) VALUES (?,?,?,?,?,?)");
+          q.bind(1, pact).bind(2, key).bind(3, name).bind(4, w["kind"].get<std::string>())
+              .bind(5, w.value("description", std::string())).bind(6, format_time(clock.now())).run();
+          ws = db.last_insert_id();
+        }
+      } else {
+        ws = found->first;
+        if (found->second != name) {
+          out.push_back("~ workspace " + key + " renamed: " + found->second + " → " + name);
+          if (apply) {
+            auto& q = db.prepare("UPDATE workspaces SET name = ? WHERE id = ?");
+            q.bind(1, name).bind(2, ws).run();
+          }
+        }
+      }
+      for (auto& m : w["members"]) {
+        if (!m.contains("organisation")) continue;
+        std::string org = m["organisation"], role = m["role"];
+        std::string current;
+        if (ws && org_ids.count(org)) {
+          auto& q = db.prepare("SELECT role FROM workspace_members WHERE workspace_id = ? AND organisation_id = ?");
+          q.bind(1, ws).bind(2, org_ids[org]);
+          if (q.step()) current = q.text(0);
+          q.reset();
+        }
+        if (current == role) continue;
+        out.push_back((current.empty() ? "+ member " : "~ member ") + org + " of " + key + ": " +
+                      (current.empty() ? role : current + " → " + role));
+        if (apply && ws && org_ids.count(org)) {
+          auto& q = db.prepare(
+              "INSERT INTO workspace_members(workspace_id, organisation_id, role) VALUES (?,?,?) "
+              "ON CONFLICT DO UPDATE SET role = excluded.role");
+          q.bind(1, ws).bind(2, org_ids[org]).bind(3, role).run();
+        }
+      }
+    }
+    auto& all = db.prepare("SELECT key FROM workspaces WHERE pact_id = ?");
+    all.bind(1, pact);
+    while (all.step())
+      if (!in_file.count(all.text(0)))
+        out.push_back("= workspace " + all.text(0) + " is not in the file: kept (remove it with workspaces.archive)");
+    all.reset();
+    if (apply) {
+      auto& upd = db.prepare("UPDATE pacts SET governance = ? WHERE id = ?");
+      upd.bind(1, g.dump()).bind(2, pact).run();
+      db.exec("COMMIT");
+    }
+  } catch (...) {
+    if (apply) db.exec("ROLLBACK");
+    throw;
+  }
   return out;
 }
 

@@ -33,8 +33,12 @@ class Governance {
   /// Imports the pact in one transaction; returns the created accounts with passwords.
   static std::vector<DemoAccount> import(Database& db, const Clock& clock, const Json& governance,
                                          const ImportOptions& options);
-  /// What a re-import would change, as human-readable lines (nothing is written).
-  static std::vector<std::string> diff(Database& db, const Json& governance);
+  /// What a re-import of an imported pact would change, as human-readable lines: added
+  /// organisations, people, workspaces and memberships, renames, role changes; workspaces
+  /// no longer in the file are kept and reported. With `apply`, makes those changes in
+  /// one transaction (new people get a one-time link under `public_url`, in the lines).
+  static std::vector<std::string> reconcile(Database& db, const Clock& clock, const Json& governance, bool apply,
+                                            const std::string& public_url);
 };
 
 }  // namespace pacte
