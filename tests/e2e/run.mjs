@@ -99,6 +99,9 @@ const sel = {
   poll: '[data-testid="poll"]',
   pollById: (id) => `[data-testid="poll"][data-poll="${id}"]`,
   pollOption: '[data-testid="poll-option"]',
+  pollChoice: '[data-testid="poll-choice"]',
+  pollCount: '[data-testid="poll-count"]',
+  pollMine: '[data-testid="poll-mine"]',
   pollVote: '[data-testid="poll-vote"]',
 };
 
@@ -736,7 +739,7 @@ async function openPollTab(page, who) {
 /** The "N voix · P %" text of each option of a poll, whitespace collapsed. */
 function pollCounts(page, id) {
   return page
-    .locator(`${sel.pollById(id)} .poll-count`)
+    .locator(`${sel.pollById(id)} ${sel.pollCount}`)
     .evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()));
 }
 
@@ -805,8 +808,8 @@ step('poll plugin: A creates a poll with two options (axe on the form); B sees i
   } catch {
     fail(`B does not see A's new poll live (poll ${id})`);
   }
-  const options = await pb.locator(`${sel.pollById(id)} .poll-option-text`).allTextContents();
-  if (JSON.stringify(options.map((o) => o.trim())) !== JSON.stringify(POLL_OPTIONS)) fail(`B sees the options ${JSON.stringify(options)}`);
+  const options = (await pb.locator(`${sel.pollById(id)} ${sel.pollChoice}`).allTextContents()).map((o) => o.trim());
+  if (JSON.stringify(options) !== JSON.stringify(POLL_OPTIONS)) fail(`B sees the options ${JSON.stringify(options)}`);
   if ((await pb.locator(`${sel.pollById(id)} ${sel.pollOption}`).count()) !== 2) fail('B, a member, is not offered two radio buttons to vote');
 });
 
@@ -820,8 +823,12 @@ step('poll plugin: B votes with the keyboard; A sees the count change live, vote
   if (!(await radios.nth(1).isChecked())) fail('ArrowDown does not select the second option of the poll');
   await pb.keyboard.press('Enter');
   await expectCounts(pb, id, ['0 voix · 0 %', '1 voix · 100 %'], 'B after voting');
-  const mine = await pb.locator(`${sel.pollById(id)} .poll-option`, { hasText: 'votre choix' }).textContent().catch(() => '');
-  if (!mine.includes(POLL_OPTIONS[1])) fail(`B's own choice is not marked "votre choix" on "${POLL_OPTIONS[1]}"`);
+  const mine = await pb
+    .locator(`${sel.pollById(id)} ${sel.pollChoice}`, { has: pb.locator(sel.pollMine) })
+    .allTextContents();
+  if (mine.length !== 1 || !mine[0].includes(POLL_OPTIONS[1]) || !mine[0].includes('votre choix')) {
+    fail(`B's own choice is not marked "votre choix" on "${POLL_OPTIONS[1]}" alone: ${JSON.stringify(mine)}`);
+  }
   const button = (await pb.locator(`${sel.pollById(id)} ${sel.pollVote}`).textContent()).trim();
   if (button !== 'Changer mon vote') fail(`after voting B's button reads "${button}", expected "Changer mon vote"`);
 

@@ -850,10 +850,10 @@ export class PollPanel extends LitElement {
     const count = p.counts[i] ?? 0;
     const percent = total ? Math.round((count * 100) / total) : 0;
     const id = `poll-${p.id}-option-${i}`;
-    const label = html`<span class="poll-option-text"
-        >${text}${mine === i ? html` <span class="tag tag-ok">${tr('yourChoice')}</span>` : nothing}</span
+    const label = html`<span class="poll-option-text" data-testid="poll-choice"
+        >${text}${mine === i ? html` <span class="tag tag-ok" data-testid="poll-mine">${tr('yourChoice')}</span>` : nothing}</span
       >
-      <span class="poll-count">${tr('share', { count: votes(count), percent })}</span>`;
+      <span class="poll-count" data-testid="poll-count">${tr('share', { count: votes(count), percent })}</span>`;
     const voters = p.voters?.[i];
     return html`<li>
       ${voting

@@ -23,8 +23,10 @@ bool verify_password(const std::string& hash, const std::string& password);
 bool password_needs_rehash(const std::string& hash, PasswordCost cost);
 /// 32 random bytes, base64url without padding.
 std::string random_token();
+/// Hex SHA-256 of bytes.
+std::string sha256_hex(std::string_view data);
 /// Hex SHA-256 of a token: what the database stores.
-std::string token_hash(const std::string& token);
+inline std::string token_hash(const std::string& token) { return sha256_hex(token); }
 /// Creates a one-time link ("invitation": 7 days, or "reset": 1 day) for a person and
 /// returns its URL under `public_url`; only the token's hash is stored (engine thread, or
 /// the operator's command line on the database).

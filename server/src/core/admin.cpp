@@ -1,3 +1,4 @@
+#include "core/schema.hpp"
 #include "core/admin.hpp"
 
 #include <algorithm>
@@ -6,11 +7,7 @@ namespace pacte {
 
 namespace {
 
-Json obj_schema(Json props, std::vector<std::string> required) {
-  return Json{{"type", "object"}, {"additionalProperties", false}, {"properties", std::move(props)},
-              {"required", std::move(required)}};
-}
-const Json kId = {{"type", "integer"}, {"minimum", 1}};
+const Json& kId = id_schema();
 const Json kEmail = {{"type", "string"}, {"minLength", 3}, {"maxLength", 254}};
 const Json kName = {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}};
 const Json kText = {{"type", "string"}, {"maxLength", 200}};
@@ -130,7 +127,7 @@ void Admin::erase_person(EngineContext& ctx, std::int64_t person, std::int64_t a
 
 void Admin::register_operations(Dispatcher& d) {
   d.add({.name = "admin.people.list",
-         .schema = obj_schema(Json::object(), {}),
+         .schema = object_schema(Json::object(), {}),
          .rule = Rule::admin,
          .handler = [](Context& ctx, const Call&) {
            Json out = Json::array();
@@ -143,7 +140,7 @@ void Admin::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "admin.people.add",
-         .schema = obj_schema({{"email", kEmail}, {"name", kName}, {"title", kText}, {"organisation", kId},
+         .schema = object_schema({{"email", kEmail}, {"name", kName}, {"title", kText}, {"organisation", kId},
                                {"capacity", kText}},
                               {"email", "name"}),
          .rule = Rule::admin,
@@ -162,7 +159,7 @@ void Admin::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "admin.people.disable",
-         .schema = obj_schema({{"person", kId}, {"disabled", {{"type", "boolean"}}}}, {"person", "disabled"}),
+         .schema = object_schema({{"person", kId}, {"disabled", {{"type", "boolean"}}}}, {"person", "disabled"}),
          .rule = Rule::admin,
          .change = true,
          .handler = [](Context& ctx, const Call& call) {
@@ -184,7 +181,7 @@ void Admin::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "admin.people.reset_link",
-         .schema = obj_schema({{"person", kId}}, {"person"}),
+         .schema = object_schema({{"person", kId}}, {"person"}),
          .rule = Rule::admin,
          .change = true,
          .handler = [this](Context& ctx, const Call& call) {
@@ -195,7 +192,7 @@ void Admin::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "admin.people.erase",
-         .schema = obj_schema({{"person", kId}}, {"person"}),
+         .schema = object_schema({{"person", kId}}, {"person"}),
          .rule = Rule::admin,
          .change = true,
          .handler = [](Context& ctx, const Call& call) {
@@ -209,7 +206,7 @@ void Admin::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "admin.orgs.add",
-         .schema = obj_schema({{"pact", {{"type", "string"}, {"minLength", 1}, {"maxLength", 100}}},
+         .schema = object_schema({{"pact", {{"type", "string"}, {"minLength", 1}, {"maxLength", 100}}},
                                {"key", {{"type", "string"}, {"minLength", 1}, {"maxLength", 64}}},
                                {"name", kName}, {"short", {{"type", "string"}, {"minLength", 1}, {"maxLength", 40}}},
                                {"kind", {{"type", "string"}, {"enum", {"city", "caf", "federation", "social_centre", "public_body"}}}}},
@@ -240,7 +237,7 @@ void Admin::register_operations(Dispatcher& d) {
 
   // An owner invites someone into their workspace; the person sets a password from the link.
   d.add({.name = "invitations.create",
-         .schema = obj_schema({{"workspace", kId}, {"email", kEmail}, {"name", kName}, {"title", kText},
+         .schema = object_schema({{"workspace", kId}, {"email", kEmail}, {"name", kName}, {"title", kText},
                                {"organisation", kId}, {"capacity", kText},
                                {"role", {{"type", "string"}, {"enum", {"owner", "member", "observer"}}}}},
                               {"workspace", "email", "name", "role"}),
@@ -275,7 +272,7 @@ void Admin::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "me.export",
-         .schema = obj_schema(Json::object(), {}),
+         .schema = object_schema(Json::object(), {}),
          .rule = Rule::authenticated,
          .handler = [](Context& ctx, const Call& call) {
            Accounts::audit(ctx, call.caller.person, "export.personal_data", "person:" + std::to_string(call.caller.person),

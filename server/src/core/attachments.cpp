@@ -8,14 +8,6 @@ namespace pacte {
 
 namespace {
 
-std::string sha256_hex(const std::string& data) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
-}
-
 Completion failure(CompletionHandler& done, Result r) {
   Completion c;
   c.result = std::move(r);

@@ -1,3 +1,4 @@
+#include "core/schema.hpp"
 #include "core/chat.hpp"
 
 #include "core/attachments.hpp"
@@ -9,11 +10,7 @@ namespace pacte {
 
 namespace {
 
-Json obj_schema(Json props, std::vector<std::string> required) {
-  return Json{{"type", "object"}, {"additionalProperties", false}, {"properties", std::move(props)},
-              {"required", std::move(required)}};
-}
-const Json kId = {{"type", "integer"}, {"minimum", 1}};
+const Json& kId = id_schema();
 
 Json thread_json(Context& ctx, std::int64_t thread, std::int64_t person) {
   auto& q = ctx.sql(
@@ -278,7 +275,7 @@ void Chat::register_operations(Dispatcher& d) {
   const Json title = {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}};
 
   d.add({.name = "chat.threads",
-         .schema = obj_schema({{"workspace", kId}}, {"workspace"}),
+         .schema = object_schema({{"workspace", kId}}, {"workspace"}),
          .rule = Rule::observer,
          .handler = [](Context& ctx, const Call& call) {
            std::vector<std::int64_t> ids;
@@ -292,7 +289,7 @@ void Chat::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "chat.create_thread",
-         .schema = obj_schema({{"workspace", kId}, {"title", title}, {"body", body}, {"attachments", files}},
+         .schema = object_schema({{"workspace", kId}, {"title", title}, {"body", body}, {"attachments", files}},
                               {"workspace", "title", "body"}),
          .rule = Rule::member,
          .change = true,
@@ -307,7 +304,7 @@ void Chat::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "chat.rename_thread",
-         .schema = obj_schema({{"thread", kId}, {"title", title}}, {"thread", "title"}),
+         .schema = object_schema({{"thread", kId}, {"title", title}}, {"thread", "title"}),
          .rule = Rule::member,
          .change = true,
          .handler = [](Context& ctx, const Call& call) {
@@ -318,7 +315,7 @@ void Chat::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "chat.resolve_thread",
-         .schema = obj_schema({{"thread", kId}, {"resolved", {{"type", "boolean"}}}}, {"thread", "resolved"}),
+         .schema = object_schema({{"thread", kId}, {"resolved", {{"type", "boolean"}}}}, {"thread", "resolved"}),
          .rule = Rule::member,
          .change = true,
          .handler = [](Context& ctx, const Call& call) {
@@ -330,7 +327,7 @@ void Chat::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "chat.post",
-         .schema = obj_schema({{"thread", kId}, {"body", body}, {"reply_to", kId}, {"attachments", files}}, {"thread", "body"}),
+         .schema = object_schema({{"thread", kId}, {"body", body}, {"reply_to", kId}, {"attachments", files}}, {"thread", "body"}),
          .rule = Rule::member,
          .change = true,
          .handler = [](Context& ctx, const Call& call) {
@@ -358,7 +355,7 @@ void Chat::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "chat.edit",
-         .schema = obj_schema({{"message", kId}, {"body", body}}, {"message", "body"}),
+         .schema = object_schema({{"message", kId}, {"body", body}}, {"message", "body"}),
          .rule = Rule::member,
          .change = true,
          .handler = [](Context& ctx, const Call& call) {
@@ -386,7 +383,7 @@ void Chat::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "chat.delete",
-         .schema = obj_schema({{"message", kId}}, {"message"}),
+         .schema = object_schema({{"message", kId}}, {"message"}),
          .rule = Rule::member,
          .change = true,
          .handler = [](Context& ctx, const Call& call) {
@@ -419,7 +416,7 @@ void Chat::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "chat.react",
-         .schema = obj_schema({{"message", kId}, {"emoji", {{"type", "string"}, {"minLength", 1}, {"maxLength", 32}}},
+         .schema = object_schema({{"message", kId}, {"emoji", {{"type", "string"}, {"minLength", 1}, {"maxLength", 32}}},
                                {"add", {{"type", "boolean"}}}},
                               {"message", "emoji", "add"}),
          .rule = Rule::member,
@@ -438,7 +435,7 @@ void Chat::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "chat.history",
-         .schema = obj_schema({{"thread", kId}, {"before", kId}, {"after", kId},
+         .schema = object_schema({{"thread", kId}, {"before", kId}, {"after", kId},
                                {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 200}}}},
                               {"thread"}),
          .rule = Rule::observer,
@@ -476,7 +473,7 @@ void Chat::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "chat.mark_read",
-         .schema = obj_schema({{"thread", kId}, {"message", kId}}, {"thread", "message"}),
+         .schema = object_schema({{"thread", kId}, {"message", kId}}, {"thread", "message"}),
          .rule = Rule::observer,
          .change = true,
          .handler = [](Context& ctx, const Call& call) {
@@ -494,12 +491,12 @@ void Chat::register_operations(Dispatcher& d) {
   // Typing is relayed by the network layer without reaching the engine; over HTTP it is
   // accepted and has no effect (nobody to relay to from a script).
   d.add({.name = "chat.typing",
-         .schema = obj_schema({{"workspace", kId}, {"thread", kId}}, {"workspace", "thread"}),
+         .schema = object_schema({{"workspace", kId}, {"thread", kId}}, {"workspace", "thread"}),
          .rule = Rule::member,
          .handler = [](Context&, const Call&) { return Result::ok(); }});
 
   d.add({.name = "chat.search",
-         .schema = obj_schema({{"query", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}},
+         .schema = object_schema({{"query", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}},
                                {"workspace", kId}, {"thread", kId}, {"author", kId},
                                {"since", {{"type", "string"}, {"maxLength", 40}}},
                                {"until", {{"type", "string"}, {"maxLength", 40}}},

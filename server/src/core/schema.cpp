@@ -101,6 +101,16 @@ std::optional<Error> validate_schema(const Json& schema, const Json& value, cons
   return std::nullopt;
 }
 
+Json object_schema(Json properties, std::vector<std::string> required) {
+  return Json{{"type", "object"}, {"additionalProperties", false}, {"properties", std::move(properties)},
+              {"required", std::move(required)}};
+}
+
+const Json& id_schema() {
+  static const Json id = {{"type", "integer"}, {"minimum", 1}};
+  return id;
+}
+
 std::optional<std::string> check_schema(const Json& schema) {
   static const std::set<std::string> keywords = {
       "type", "properties", "required", "additionalProperties", "minLength", "maxLength",

@@ -1,3 +1,4 @@
+#include "core/schema.hpp"
 #include "core/workspaces.hpp"
 
 #include "core/accounts.hpp"
@@ -6,11 +7,7 @@ namespace pacte {
 
 namespace {
 
-Json obj_schema(Json props, std::vector<std::string> required) {
-  return Json{{"type", "object"}, {"additionalProperties", false}, {"properties", std::move(props)},
-              {"required", std::move(required)}};
-}
-const Json kId = {{"type", "integer"}, {"minimum", 1}};
+const Json& kId = id_schema();
 const Json kRole = {{"type", "string"}, {"enum", {"owner", "member", "observer"}}};
 
 }  // namespace
@@ -82,7 +79,7 @@ void Workspaces::register_operations(Dispatcher& d) {
   });
 
   d.add({.name = "workspaces.list",
-         .schema = obj_schema(Json::object(), {}),
+         .schema = object_schema(Json::object(), {}),
          .rule = Rule::authenticated,
          .handler = [](Context& ctx, const Call& call) {
            auto& ec = static_cast<EngineContext&>(ctx);
@@ -92,14 +89,14 @@ void Workspaces::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "workspaces.get",
-         .schema = obj_schema({{"workspace", kId}}, {"workspace"}),
+         .schema = object_schema({{"workspace", kId}}, {"workspace"}),
          .rule = Rule::observer,
          .handler = [](Context& ctx, const Call& call) {
            return Result::ok({{"workspace", describe(ctx, call.workspace, call.caller.person)}});
          }});
 
   d.add({.name = "workspaces.create",
-         .schema = obj_schema({{"pact", {{"type", "string"}, {"minLength", 1}, {"maxLength", 100}}},
+         .schema = object_schema({{"pact", {{"type", "string"}, {"minLength", 1}, {"maxLength", 100}}},
                                {"key", {{"type", "string"}, {"minLength", 1}, {"maxLength", 100}}},
                                {"name", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}},
                                {"kind", {{"type", "string"}, {"minLength", 1}, {"maxLength", 100}}},
@@ -137,7 +134,7 @@ void Workspaces::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "workspaces.rename",
-         .schema = obj_schema({{"workspace", kId}, {"name", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}}},
+         .schema = object_schema({{"workspace", kId}, {"name", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}}},
                               {"workspace", "name"}),
          .rule = Rule::owner,
          .change = true,
@@ -149,7 +146,7 @@ void Workspaces::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "workspaces.archive",
-         .schema = obj_schema({{"workspace", kId}, {"archived", {{"type", "boolean"}}}}, {"workspace", "archived"}),
+         .schema = object_schema({{"workspace", kId}, {"archived", {{"type", "boolean"}}}}, {"workspace", "archived"}),
          .rule = Rule::owner,
          .change = true,
          .handler = [](Context& ctx, const Call& call) {
@@ -160,7 +157,7 @@ void Workspaces::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "workspaces.members",
-         .schema = obj_schema({{"workspace", kId}}, {"workspace"}),
+         .schema = object_schema({{"workspace", kId}}, {"workspace"}),
          .rule = Rule::observer,
          .handler = [](Context& ctx, const Call& call) {
            Json people = Json::array();
@@ -242,20 +239,20 @@ void Workspaces::register_operations(Dispatcher& d) {
     };
   };
   d.add({.name = "workspaces.add_member",
-         .schema = obj_schema({{"workspace", kId}, {"person", kId}, {"organisation", kId}, {"role", kRole}},
+         .schema = object_schema({{"workspace", kId}, {"person", kId}, {"organisation", kId}, {"role", kRole}},
                               {"workspace", "role"}),
          .rule = Rule::owner,
          .change = true,
          .handler = membership_change(true)});
   d.add({.name = "workspaces.remove_member",
-         .schema = obj_schema({{"workspace", kId}, {"person", kId}, {"organisation", kId}}, {"workspace"}),
+         .schema = object_schema({{"workspace", kId}, {"person", kId}, {"organisation", kId}}, {"workspace"}),
          .rule = Rule::owner,
          .change = true,
          .handler = membership_change(false)});
 
   // Resume: replay what the connection missed, then subscribe it (docs/protocol.md "Resume").
   d.add({.name = "sync.subscribe",
-         .schema = obj_schema({{"since", {{"type", "object"}}}, {"personal", {{"type", "integer"}, {"minimum", 0}}}}, {}),
+         .schema = object_schema({{"since", {{"type", "object"}}}, {"personal", {{"type", "integer"}, {"minimum", 0}}}}, {}),
          .rule = Rule::authenticated,
          .handler = [window = replay_window_](Context& ctx, const Call& call) {
            auto& ec = static_cast<EngineContext&>(ctx);
@@ -312,7 +309,7 @@ void Workspaces::register_operations(Dispatcher& d) {
          }});
 
   d.add({.name = "plugins.list",
-         .schema = obj_schema({{"workspace", kId}}, {"workspace"}),
+         .schema = object_schema({{"workspace", kId}}, {"workspace"}),
          .rule = Rule::observer,
          .handler = [this](Context& ctx, const Call& call) {
            Json out = Json::array();
@@ -342,7 +339,7 @@ void Workspaces::register_operations(Dispatcher& d) {
       return Result::ok();
     };
   };
-  Json plugin_schema = obj_schema({{"workspace", kId}, {"plugin", {{"type", "string"}, {"minLength", 1}, {"maxLength", 64}}}},
+  Json plugin_schema = object_schema({{"workspace", kId}, {"plugin", {{"type", "string"}, {"minLength", 1}, {"maxLength", 64}}}},
                                   {"workspace", "plugin"});
   d.add({.name = "plugins.enable", .schema = plugin_schema, .rule = Rule::owner, .change = true, .handler = toggle(true)});
   d.add({.name = "plugins.disable", .schema = plugin_schema, .rule = Rule::owner, .change = true, .handler = toggle(false)});

@@ -313,6 +313,14 @@ void HttpSession::handle_api(const std::string& op) {
   auto status_of = [](const Completion& c) {
     return c.result.is_ok() ? http::status::ok : static_cast<http::status>(http_status(c.result.error().code));
   };
+  // The answer of a sign-in (login, or a password set from a link): the session cookie.
+  CompletionHandler signed_in = [self, status_of, tls](Completion& c) {
+    std::string cookie;
+    if (c.result.is_ok())
+      cookie = "pacte_session=" + c.extra["token"].get<std::string>() + "; HttpOnly; SameSite=Lax; Path=/; Max-Age=" +
+               std::to_string(c.extra["max_age"].get<int>()) + (tls ? "; Secure" : "");
+    self->respond_json(status_of(c), c.result.to_reply(c.locale), cookie);
+  };
 
   if (op == "login") {
     if (!origin.empty() && !origin_allowed(state_.config, origin)) {
@@ -329,14 +337,7 @@ void HttpSession::handle_api(const std::string& op) {
       return;
     }
     state_.accounts.login(args["email"], args["password"], address(), std::string(req_[http::field::user_agent]),
-                          [self, status_of, tls](Completion& c) {
-                            std::string cookie;
-                            if (c.result.is_ok())
-                              cookie = "pacte_session=" + c.extra["token"].get<std::string>() +
-                                       "; HttpOnly; SameSite=Lax; Path=/; Max-Age=" +
-                                       std::to_string(c.extra["max_age"].get<int>()) + (tls ? "; Secure" : "");
-                            self->respond_json(status_of(c), c.result.to_reply(c.locale), cookie);
-                          });
+                          signed_in);
     return;
   }
 
@@ -356,14 +357,7 @@ void HttpSession::handle_api(const std::string& op) {
       return;
     }
     state_.accounts.accept_link(args["token"], args["password"], address(), std::string(req_[http::field::user_agent]),
-                                [self, status_of, tls](Completion& c) {
-                                  std::string cookie;
-                                  if (c.result.is_ok())
-                                    cookie = "pacte_session=" + c.extra["token"].get<std::string>() +
-                                             "; HttpOnly; SameSite=Lax; Path=/; Max-Age=" +
-                                             std::to_string(c.extra["max_age"].get<int>()) + (tls ? "; Secure" : "");
-                                  self->respond_json(status_of(c), c.result.to_reply(c.locale), cookie);
-                                });
+                                signed_in);
     return;
   }
 
