@@ -366,6 +366,8 @@ step('sign-in screen: accessible, screenshot', async () => {
   await page.locator(sel.loginEmail).waitFor({ state: 'visible' });
   const lang = await page.evaluate(() => document.documentElement.lang);
   if (lang !== 'fr') fail(`<html lang> is "${lang}", expected "fr" by default`);
+  const title = await page.title();
+  if (title !== 'Connexion — Pacte') fail(`the sign-in page's title is "${title}", expected "Connexion — Pacte"`);
   await shot(page, 'sign-in.png');
   await runAxe(page, 'the sign-in screen');
 });
@@ -420,8 +422,26 @@ step('(2) B sees the new thread and its messages live, without reloading', async
   await openThread(page, THREAD);
   await waitVisible(page, M0, 'B');
   await waitVisible(page, M1, 'B');
+  // RGAA 8.6: the title names the thread and the workspace.
+  try {
+    await page.waitForFunction((t) => document.title.startsWith(`${t} — `) && document.title.endsWith(' — Pacte'), THREAD, {
+      timeout: T.short,
+    });
+  } catch {
+    fail(`B's page title in the thread is "${await page.title()}", expected "${THREAD} — <workspace> — Pacte"`);
+  }
   await post(S.a.page, M2);
   await waitVisible(page, M2, 'B');
+  // RGAA 7.5: A's new message is announced in B's polite live region.
+  try {
+    await page.waitForFunction(
+      (t) => (document.querySelector('[data-testid="live-region"][aria-live="polite"]')?.textContent ?? '').includes(`« ${t} »`),
+      THREAD,
+      { timeout: T.short },
+    );
+  } catch {
+    fail(`B's live region does not announce A's new message (it says "${await page.locator('[data-testid="live-region"]').textContent()}")`);
+  }
   if (!(await page.evaluate(() => window.__e2eNoReload === true))) fail('B reloaded the page');
 });
 
@@ -863,6 +883,21 @@ step('poll plugin: the panel fits a phone (360×740) and is accessible there', a
   if (!box || box.x < 0 || box.x + box.width > 361) fail(`the vote button is not within the phone's width (${JSON.stringify(box)})`);
   await shot(page, 'poll-phone.png');
   await runAxe(page, 'the poll panel on a phone');
+  // At 320 px the tabs wrap: every one of them is entirely on screen.
+  await page.setViewportSize({ width: 320, height: 740 });
+  try {
+    for (const tab of await page.locator('nav.tabs .tab').all()) {
+      const tb = await tab.boundingBox();
+      if (!tb || tb.x < 0 || tb.x + tb.width > 321) fail(`the tab "${(await tab.textContent())?.trim()}" is not entirely on screen at 320 px (${JSON.stringify(tb)})`);
+    }
+    const tabsOverflow = await page.evaluate(() => {
+      const el = document.querySelector('nav.tabs');
+      return el ? el.scrollWidth - el.clientWidth : 0;
+    });
+    if (tabsOverflow > 1) fail(`the tab bar scrolls sideways by ${tabsOverflow}px at 320 px`);
+  } finally {
+    await page.setViewportSize({ width: 360, height: 740 });
+  }
 });
 
 step('sign-out returns to the sign-in screen', async () => {

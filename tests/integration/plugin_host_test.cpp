@@ -96,3 +96,76 @@ TEST(Resume, BeyondTheReplayWindowTheClientIsToldToResync) {
   EXPECT_EQ((*resync)["data"]["latest_seq"], seq + 12);
   for (auto& e : ws.events()) EXPECT_NE(e["event"], "chat.message_posted");  // no partial replay
 }
+
+namespace {
+/// A plugin that uses the scheduling and deferring parts of the SDK.
+struct SchedulingPlugin : FakePlugin {
+  SchedulingPlugin() { plugin_name = "rappel"; }
+  void register_operations(pacte::Registrar& r) override {
+    r.on_schedule("ring", [](pacte::Context& ctx, const pacte::Json& payload) {
+      ctx.append_event(payload["workspace"], "rappel.rang", {{"note", payload["note"]}});
+    });
+    r.add({.name = "rappel.set",
+           .schema = {{"type", "object"}, {"properties", {{"workspace", {{"type", "integer"}}}, {"minutes", {{"type", "integer"}}}}}},
+           .rule = pacte::Rule::member,
+           .change = true,
+           .handler = [](pacte::Context& ctx, const pacte::Call& call) {
+             auto due = ctx.now() + std::chrono::minutes(call.args["minutes"].get<int>());
+             std::int64_t id = ctx.schedule("rappel.ring", due, {{"workspace", call.workspace}, {"note", "c'est l'heure"}});
+             return pacte::Result::ok({{"job", id}});
+           }});
+    r.add({.name = "rappel.cancel",
+           .schema = {{"type", "object"}, {"properties", {{"workspace", {{"type", "integer"}}}, {"job", {{"type", "integer"}}}}}},
+           .rule = pacte::Rule::member,
+           .change = true,
+           .handler = [](pacte::Context& ctx, const pacte::Call& call) {
+             return pacte::Result::ok({{"cancelled", ctx.cancel_schedule(call.args["job"].get<std::int64_t>())}});
+           }});
+    r.add({.name = "rappel.digest",
+           .schema = {{"type", "object"}, {"properties", {{"workspace", {{"type", "integer"}}}, {"fail", {{"type", "boolean"}}}}}},
+           .rule = pacte::Rule::member,
+           .change = true,
+           .handler = [](pacte::Context& ctx, const pacte::Call& call) {
+             std::int64_t ws = call.workspace;
+             ctx.defer([] { return pacte::Json("résumé calculé hors du moteur"); },
+                       [ws](pacte::Context& later, const pacte::Json& result) {
+                         later.append_event(ws, "rappel.digested", {{"result", result}});
+                       });
+             if (call.args.value("fail", false))  // a failed request never starts its deferred work
+               return pacte::Result::fail(pacte::ErrorCode::conflict, "refused");
+             return pacte::Result::ok();
+           }});
+  }
+};
+}  // namespace
+
+TEST(PluginHost, ScheduledJobsRunWhenDueCanBeCancelledAndDeferredWorkFollowsTheCommit) {
+  pacte::ManualClock clock(std::chrono::system_clock::now());
+  TestServer server({.configure = [](pacte::ServerConfig& c) { c.plugins.push_back("rappel"); },
+                     .prepare = [](pacte::AppOptions& o) { o.extra_plugins.push_back(std::make_unique<SchedulingPlugin>()); },
+                     .clock = &clock});
+  std::string ville = login(server.port(), "equipe@ville-chambery.example");
+  std::int64_t copil = workspace_id(server.port(), ville, "copil");
+  WsClient ws(server.port(), {.cookie = ville});
+  ws.next();
+  ws.subscribe();
+  auto kept = ws.request("rappel.set", {{"workspace", copil}, {"minutes", 60}});
+  auto dropped = ws.request("rappel.set", {{"workspace", copil}, {"minutes", 30}});
+  ASSERT_EQ(kept["ok"], true) << kept;
+  EXPECT_EQ(ws.request("rappel.cancel", {{"workspace", copil}, {"job", dropped["result"]["job"]}})["result"]["cancelled"], true);
+  EXPECT_EQ(ws.request("rappel.cancel", {{"workspace", copil}, {"job", dropped["result"]["job"]}})["result"]["cancelled"], false);
+  clock.advance(std::chrono::minutes(61));
+  auto rang = ws.wait_event("rappel.rang", std::chrono::seconds(10));  // the job timer ticks every second
+  ASSERT_TRUE(rang);
+  EXPECT_EQ((*rang)["data"]["note"], "c'est l'heure");
+  // Exactly one job ran: the cancelled one left no event behind it in the log.
+  auto log = api(server.port(), ville, "workspaces.get", {{"workspace", copil}}).json();
+  EXPECT_EQ((*rang)["seq"], log["result"]["workspace"]["last_seq"]);
+
+  ASSERT_EQ(ws.request("rappel.digest", {{"workspace", copil}, {"fail", true}})["ok"], false);
+  ASSERT_EQ(ws.request("rappel.digest", {{"workspace", copil}})["ok"], true);
+  auto digested = ws.wait_event("rappel.digested");
+  ASSERT_TRUE(digested);
+  EXPECT_EQ((*digested)["data"]["result"], "résumé calculé hors du moteur");
+  EXPECT_FALSE(ws.wait_event("rappel.digested", std::chrono::milliseconds(500)));  // only the committed one
+}

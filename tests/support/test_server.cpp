@@ -47,6 +47,7 @@ void TestServer::start(ServerOptions options) {
   o.demo_password = kPassword;
   o.cost = PasswordCost::test;
   o.clock = options.clock;
+  if (options.prepare) options.prepare(o);
   app_ = std::make_unique<Application>(std::move(o));
   port_ = app_->bind();
   thread_ = std::thread([this] { app_->run(false); });

@@ -24,6 +24,7 @@ inline constexpr const char* kOrigin = "http://pacte.test";
 
 struct ServerOptions {
   std::function<void(ServerConfig&)> configure{};  // adjust limits etc.
+  std::function<void(AppOptions&)> prepare{};      // e.g. add a test plugin
   const Clock* clock = nullptr;
 };
 

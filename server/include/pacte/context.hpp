@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,17 @@ class Context {
   virtual std::vector<Member> members(std::int64_t workspace) = 0;
   /// The organisations a person belongs to, with their capacity there.
   virtual std::vector<Affiliation> affiliations(std::int64_t person) = 0;
+
+  /// Schedules a one-shot job `name` ("<plugin>.<job>", registered with
+  /// Registrar::on_schedule) at `due`, with a payload. Stored in this transaction: it is
+  /// kept across restarts, and vanishes if the request fails. Returns its id.
+  virtual std::int64_t schedule(std::string_view name, TimePoint due, const Json& payload) = 0;
+  /// Cancels a scheduled job; false if it already ran or never existed.
+  virtual bool cancel_schedule(std::int64_t id) = 0;
+  /// Runs `work` on the worker pool after this transaction commits (never if it fails),
+  /// then `then` on the engine with its result, in a later transaction. For long work
+  /// that needs no database (hashing a large file, rendering a document).
+  virtual void defer(std::function<Json()> work, std::function<void(Context&, const Json&)> then) = 0;
 
   /// Structured log line (never put message bodies or secrets in it).
   virtual void log(std::string_view level, std::string_view event, const Json& fields) = 0;

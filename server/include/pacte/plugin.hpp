@@ -29,6 +29,10 @@ class Registrar {
   /// a group transaction, like a handler without a caller: deadlines, reminders. Events it
   /// appends are broadcast after the commit. It must be quick and idempotent.
   virtual void add_timer(std::string name, std::chrono::seconds every, std::function<void(Context&)> run) = 0;
+  /// Registers the handler of one-shot jobs named "<plugin>.<name>" (Context::schedule).
+  /// It runs on the engine, in its own savepoint, once the job is due (checked every
+  /// second); a job whose handler throws is logged and dropped.
+  virtual void on_schedule(std::string name, std::function<void(Context&, const Json& payload)> run) = 0;
 };
 
 /// A plugin. Implementations are compiled in and listed by CMake (plugins/<name>/).

@@ -30,7 +30,10 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   // Plugins: those compiled in and enabled in the configuration.
   dispatcher_ = std::make_unique<Dispatcher>();
   std::vector<PluginInfo> infos;
-  for (auto& p : compiled_plugins()) {
+  auto available = compiled_plugins();
+  for (auto& p : options_.extra_plugins) available.push_back(std::move(p));
+  options_.extra_plugins.clear();
+  for (auto& p : available) {
     bool enabled = std::find(cfg.plugins.begin(), cfg.plugins.end(), p->name()) != cfg.plugins.end();
     if (!enabled) continue;
     check_plugin(*p);
@@ -59,6 +62,9 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   pool_ = std::make_unique<WorkerPool>(cfg.password_workers, 256);
   engine_ = std::make_unique<Engine>(*db_, *dispatcher_, *clock_, *metrics_);
   engine_->set_idempotency_hours(cfg.limits.idempotency_hours);
+  engine_->set_pool(pool_.get());
+  dispatcher_->add_timer("core.scheduled_jobs", std::chrono::seconds(1),
+                         [](Context& ctx) { Engine::run_due_jobs(static_cast<EngineContext&>(ctx)); });
   accounts_ = std::make_unique<Accounts>(*engine_, *pool_, cfg, options_.cost);
   accounts_->register_operations(*dispatcher_);
   auto workspaces = std::make_shared<Workspaces>(infos, cfg.limits.replay_window);

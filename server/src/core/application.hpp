@@ -11,17 +11,19 @@
 #include "core/clock.hpp"
 #include "core/governance.hpp"
 #include "core/server_config.hpp"
+#include "pacte/plugin.hpp"
 
 namespace pacte {
 
 class NetServer;
-class Plugin;
 
 struct AppOptions {
   ServerConfig config;
   std::string demo_password;  // sets every imported account's password (tests, benchmarks)
   PasswordCost cost = PasswordCost::interactive;
   const Clock* clock = nullptr;  // defaults to the system clock
+  /// Plugins beyond those compiled in (embedding, tests); enabled like them by name.
+  std::vector<std::unique_ptr<Plugin>> extra_plugins;
 };
 
 class Application {

@@ -158,6 +158,16 @@ CREATE TABLE invitations (
 );
 CREATE INDEX invitations_person ON invitations(person_id);
 )SQL"},
+      // One-shot jobs of plugins and modules (Context::schedule), kept across restarts.
+      {3, R"SQL(
+CREATE TABLE scheduled_jobs (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  due_ms INTEGER NOT NULL,
+  payload TEXT NOT NULL
+);
+CREATE INDEX scheduled_jobs_due ON scheduled_jobs(due_ms);
+)SQL"},
   };
 }
 

@@ -35,6 +35,17 @@ void Dispatcher::add_timer(std::string name, std::chrono::seconds every, std::fu
   timers_.push_back(Timer{std::move(full), every, std::move(run)});
 }
 
+void Dispatcher::on_schedule(std::string name, std::function<void(Context&, const Json&)> run) {
+  std::string full = current_plugin_.empty() ? name : current_plugin_ + "." + name;
+  if (!run || scheduled_.count(full)) throw std::invalid_argument("scheduled job '" + full + "' registered twice or empty");
+  scheduled_.emplace(std::move(full), std::move(run));
+}
+
+const std::function<void(Context&, const Json&)>* Dispatcher::scheduled(std::string_view name) const {
+  auto it = scheduled_.find(name);
+  return it == scheduled_.end() ? nullptr : &it->second;
+}
+
 const Operation* Dispatcher::find(std::string_view name) const {
   auto it = ops_.find(name);
   return it == ops_.end() ? nullptr : &it->second;

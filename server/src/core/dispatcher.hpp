@@ -19,6 +19,9 @@ class Dispatcher : public Registrar {
   void add(Operation op) override;
   void add_scope(std::string argument, ScopeResolver resolver) override;
   void add_timer(std::string name, std::chrono::seconds every, std::function<void(Context&)> run) override;
+  void on_schedule(std::string name, std::function<void(Context&, const Json&)> run) override;
+  /// The handler of a scheduled job by its full name, or null.
+  const std::function<void(Context&, const Json&)>* scheduled(std::string_view name) const;
 
   struct Timer {
     std::string name;  // "<plugin>.<name>"
@@ -48,6 +51,7 @@ class Dispatcher : public Registrar {
   std::map<std::string, Operation, std::less<>> ops_;
   std::vector<std::pair<std::string, ScopeResolver>> scopes_;
   std::vector<Timer> timers_;
+  std::map<std::string, std::function<void(Context&, const Json&)>, std::less<>> scheduled_;
   std::vector<std::pair<std::string, Exporter>> exporters_;
   std::string current_plugin_;
 };

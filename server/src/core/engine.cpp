@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "core/logger.hpp"
+#include "core/worker_pool.hpp"
 
 namespace pacte {
 
@@ -120,6 +121,52 @@ void EngineContext::log(std::string_view level, std::string_view event, const Js
   LogLevel l = LogLevel::info;
   Logger::parse_level(level, l);
   Logger::instance().write(l, event, fields);
+}
+
+std::int64_t EngineContext::schedule(std::string_view name, TimePoint due, const Json& payload) {
+  if (!dispatcher_.scheduled(name)) throw std::invalid_argument("no scheduled job named '" + std::string(name) + "'");
+  auto& q = db_.prepare("INSERT INTO scheduled_jobs(name, due_ms, payload) VALUES (?,?,?)");
+  q.bind(1, name).bind(2, to_millis(due)).bind(3, payload.dump()).run();
+  return db_.last_insert_id();
+}
+
+bool EngineContext::cancel_schedule(std::int64_t id) {
+  auto& q = db_.prepare("DELETE FROM scheduled_jobs WHERE id = ?");
+  q.bind(1, id).run();
+  return db_.changes() > 0;
+}
+
+void EngineContext::defer(std::function<Json()> work, std::function<void(Context&, const Json&)> then) {
+  deferred_.push_back(Deferred{std::move(work), std::move(then)});
+}
+
+void Engine::run_due_jobs(EngineContext& ctx) {
+  std::vector<std::tuple<std::int64_t, std::string, std::string>> due;
+  auto& q = ctx.sql("SELECT id, name, payload FROM scheduled_jobs WHERE due_ms <= ? ORDER BY due_ms, id LIMIT 100");
+  q.bind(1, to_millis(ctx.now()));
+  while (q.step()) due.emplace_back(q.int64(0), q.text(1), q.text(2));
+  q.reset();
+  for (auto& [id, name, payload] : due) {
+    auto& del = ctx.sql("DELETE FROM scheduled_jobs WHERE id = ?");
+    del.bind(1, id).run();
+    auto* run = ctx.dispatcher().scheduled(name);
+    if (!run) {
+      log_warn("schedule.unknown_job", {{"name", name}});
+      continue;
+    }
+    std::size_t mark = ctx.outputs().size();
+    ctx.exec("SAVEPOINT job");
+    try {
+      (*run)(ctx, Json::parse(payload));
+      ctx.exec("RELEASE job");
+    } catch (const std::exception& e) {
+      ctx.outputs().resize(mark);
+      ctx.exec("ROLLBACK TO job; RELEASE job");
+      auto& drop = ctx.sql("DELETE FROM scheduled_jobs WHERE id = ?");  // the job is dropped, not retried
+      drop.bind(1, id).run();
+      log_error("schedule.job_failed", {{"name", name}, {"error", e.what()}});
+    }
+  }
 }
 
 std::int64_t EngineContext::resolve_workspace(const Json& args) {
@@ -281,6 +328,7 @@ void Engine::process(std::vector<Item>& items) {
     // Nothing is known to be stored: answer, but broadcast nothing.
     for (auto& c : ctx.task_completions) c.result = unavailable("storage");
     ctx.outputs().clear();
+    ctx.deferred().clear();
   }
   if (began) {
     auto t0 = std::chrono::steady_clock::now();
@@ -296,6 +344,7 @@ void Engine::process(std::vector<Item>& items) {
       }
       // Nothing was stored: nothing is acknowledged, nothing is broadcast.
       ctx.outputs().clear();
+      ctx.deferred().clear();
       for (auto& c : ctx.task_completions) c.result = unavailable("storage");
       for (auto& c : batch.completions) {
         c.result = unavailable("storage");
@@ -309,6 +358,21 @@ void Engine::process(std::vector<Item>& items) {
   for (auto& o : ctx.outputs())
     if (std::holds_alternative<EventOut>(o)) metrics_.events_total.fetch_add(1, std::memory_order_relaxed);
   for (auto& c : ctx.task_completions) batch.completions.push_back(std::move(c));
+  // Deferred work starts only now that what asked for it is committed.
+  for (auto& d : ctx.deferred()) {
+    if (!pool_) continue;
+    auto shared = std::make_shared<EngineContext::Deferred>(std::move(d));
+    pool_->post([this, shared] {
+      Json result;
+      try {
+        result = shared->work();
+      } catch (const std::exception& e) {
+        log_error("defer.work_failed", {{"error", e.what()}});
+        return;
+      }
+      post([shared, result](EngineContext& later) { shared->then(later, result); });
+    });
+  }
   batch.outputs = std::move(ctx.outputs());
   if (sink_) sink_(std::move(batch));
 }
@@ -319,6 +383,7 @@ Completion Engine::handle(EngineContext& ctx, Inbound& req) {
   c.on_done = std::move(req.on_done);
   ctx.completion = &c;
   std::size_t mark = ctx.outputs().size();
+  std::size_t deferred_mark = ctx.deferred().size();
   metrics_.requests_total.fetch_add(1, std::memory_order_relaxed);
   try {
     db_.exec("SAVEPOINT req");
@@ -336,12 +401,14 @@ Completion Engine::handle(EngineContext& ctx, Inbound& req) {
       db_.exec("RELEASE req");
     } else {
       ctx.outputs().resize(mark);
+      ctx.deferred().resize(deferred_mark);
       c.before_reply.clear();
       c.subscriptions.clear();
       db_.exec("ROLLBACK TO req; RELEASE req");
     }
   } catch (const std::exception& e) {
     ctx.outputs().resize(mark);
+    ctx.deferred().resize(deferred_mark);
     c.before_reply.clear();
     c.subscriptions.clear();
     try {
@@ -354,6 +421,7 @@ Completion Engine::handle(EngineContext& ctx, Inbound& req) {
     c.result = unavailable(dynamic_cast<const SqlError*>(&e) ? "storage" : "internal error");
   } catch (...) {
     ctx.outputs().resize(mark);
+    ctx.deferred().resize(deferred_mark);
     c.before_reply.clear();
     c.subscriptions.clear();
     try {

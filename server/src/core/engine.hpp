@@ -122,6 +122,10 @@ class Engine {
   Dispatcher& dispatcher() { return dispatcher_; }
   /// Maximum requests in one group transaction.
   void set_max_batch(std::size_t n) { max_batch_ = n; }
+  /// The pool that runs deferred work (Context::defer).
+  void set_pool(class WorkerPool* pool) { pool_ = pool; }
+  /// Runs the scheduled jobs that are due (engine thread; a core timer calls it).
+  static void run_due_jobs(EngineContext& ctx);
   /// How long idempotency records are kept.
   void set_idempotency_hours(int h) { idempotency_hours_ = h; }
 
@@ -147,6 +151,7 @@ class Engine {
   bool stopped_ = false;
   std::thread thread_;
   std::size_t max_batch_ = 256;
+  class WorkerPool* pool_ = nullptr;
   int idempotency_hours_ = 48;
 };
 
@@ -169,6 +174,16 @@ class EngineContext : public Context {
   std::vector<Member> members(std::int64_t workspace) override;
   std::vector<Affiliation> affiliations(std::int64_t person) override;
   void log(std::string_view level, std::string_view event, const Json& fields) override;
+  std::int64_t schedule(std::string_view name, TimePoint due, const Json& payload) override;
+  bool cancel_schedule(std::int64_t id) override;
+  void defer(std::function<Json()> work, std::function<void(Context&, const Json&)> then) override;
+
+  /// Work deferred by requests of this group, started after the commit.
+  struct Deferred {
+    std::function<Json()> work;
+    std::function<void(Context&, const Json&)> then;
+  };
+  std::vector<Deferred>& deferred() { return deferred_; }
 
   /// Queues a delivery change, in commit order with the events.
   void notice(Notice n) { outputs_.push_back(n); }
@@ -183,6 +198,7 @@ class EngineContext : public Context {
 
   Database& db() { return db_; }
   const Clock& clock() const { return clock_; }
+  Dispatcher& dispatcher() { return dispatcher_; }
   std::vector<Output>& outputs() { return outputs_; }
   /// The completion being built for the current request (sync.subscribe fills it).
   Completion* completion = nullptr;
@@ -194,6 +210,7 @@ class EngineContext : public Context {
   const Clock& clock_;
   Dispatcher& dispatcher_;
   std::vector<Output> outputs_;
+  std::vector<Deferred> deferred_;
   std::int64_t author_ = 0;
 };
 

@@ -6,6 +6,7 @@ import { forgetUploadLists } from '../attachments';
 import { ProtocolClient, defaultSocketUrl, type ConnectionState } from '../protocol/client';
 import type { SessionMe } from '../protocol/types';
 import { Store } from '../state/store';
+import { Announcer, pageTitle, type AppPhase } from '../a11y';
 import { currentRoute, interceptLinks, navigate, onRouteChange, paths, type Route } from '../router';
 import {
   LOCALES,
@@ -21,7 +22,7 @@ import {
   type Locale,
 } from '../i18n';
 
-type Phase = 'loading' | 'unreachable' | 'login' | 'set-password' | 'ready';
+type Phase = AppPhase;
 
 /**
  * The application shell: finds out whether a session exists, shows the
@@ -38,6 +39,7 @@ export class PacteApp extends PacteElement {
     tick: { state: true },
     menuOpen: { state: true },
     myData: { state: true },
+    live: { state: true },
   };
 
   declare phase: Phase;
@@ -48,6 +50,8 @@ export class PacteApp extends PacteElement {
   declare tick: number;
   declare menuOpen: boolean;
   declare myData: { busy: boolean; text: string; error: boolean };
+  /** Text of the polite live region (new messages, connection changes). */
+  declare live: string;
 
   client: ProtocolClient | null = null;
   /** The invitation or reset link this page was opened with, until the password is set. */
@@ -57,6 +61,9 @@ export class PacteApp extends PacteElement {
   private sessionCleanups: (() => void)[] = [];
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private lastFocusedRoute = '';
+  private liveTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Throttles what the live region says: at most once every 2 s. */
+  private announcer = new Announcer((text) => this.speak(text));
 
   constructor() {
     super();
@@ -68,6 +75,7 @@ export class PacteApp extends PacteElement {
     this.tick = 0;
     this.menuOpen = false;
     this.myData = { busy: false, text: '', error: false };
+    this.live = '';
     this.link = readPasswordLink(location.search);
   }
 
@@ -97,7 +105,6 @@ export class PacteApp extends PacteElement {
       }),
       onLocaleChange(() => {
         this.tick++;
-        document.title = t('app.name');
       }),
     );
     const onDocClick = (e: MouseEvent) => {
@@ -116,6 +123,25 @@ export class PacteApp extends PacteElement {
     for (const c of this.cleanups) c();
     this.cleanups = [];
     this.endSessionObjects();
+    if (this.liveTimer) clearTimeout(this.liveTimer);
+    this.liveTimer = null;
+  }
+
+  /**
+   * Puts a text in the live region. It is emptied first, so that the same
+   * text said twice in a row is announced again.
+   */
+  private speak(text: string): void {
+    if (this.liveTimer) clearTimeout(this.liveTimer);
+    this.live = '';
+    this.liveTimer = setTimeout(() => {
+      this.liveTimer = null;
+      this.live = text;
+    }, 100);
+  }
+
+  private isOffline(): boolean {
+    return this.conn === 'offline' || (this.everOnline && this.conn !== 'online');
   }
 
   private async checkSession(): Promise<void> {
@@ -175,8 +201,19 @@ export class PacteApp extends PacteElement {
     this.sessionCleanups.push(
       store.subscribe(() => this.tick++),
       client.onState((s) => {
+        const wasOffline = this.isOffline();
         this.conn = s;
         if (s === 'online') this.everOnline = true;
+        const offline = this.isOffline();
+        if (this.everOnline && offline !== wasOffline) {
+          this.announcer.statusChanged(t(offline ? 'live.offline' : 'live.online'));
+        }
+      }),
+      store.onIncoming((m) => {
+        // Only the thread on screen: other threads show an unread count.
+        if (store.viewing?.thread !== m.thread) return;
+        const title = store.thread(m.thread)?.title || t('tabs.discussion');
+        this.announcer.newMessage(m.author_name || `#${m.author}`, title);
       }),
       client.onSessionEnded(() => this.sessionEnded()),
     );
@@ -189,6 +226,7 @@ export class PacteApp extends PacteElement {
   private endSessionObjects(): void {
     for (const c of this.sessionCleanups) c();
     this.sessionCleanups = [];
+    this.announcer.reset();
     this.store?.dispose();
     this.client?.stop();
     this.store = null;
@@ -268,7 +306,24 @@ export class PacteApp extends PacteElement {
     }
   }
 
+  /** The title of the view on screen (RGAA 8.6). */
+  private viewTitle(): string {
+    const route = this.route;
+    const store = this.store;
+    let workspaceName: string | undefined;
+    let threadTitle: string | undefined;
+    let pluginTitle: string | undefined;
+    if (this.phase === 'ready' && store && route.name === 'workspace') {
+      workspaceName = store.workspaces.get(route.ws)?.name;
+      if (route.view === 'thread' && route.thread !== undefined) threadTitle = store.thread(route.thread)?.title;
+      if (route.view === 'plugin') pluginTitle = store.pluginTabs(route.ws).find((p) => p.name === route.plugin)?.title;
+    }
+    return pageTitle({ phase: this.phase, route, workspaceName, threadTitle, pluginTitle });
+  }
+
   protected override updated(): void {
+    const title = this.viewTitle();
+    if (document.title !== title) document.title = title;
     // After a navigation, move the focus to the new view's heading so that
     // keyboard and screen-reader users start there.
     const key = `${this.phase}|${location.pathname}`;
@@ -292,7 +347,13 @@ export class PacteApp extends PacteElement {
   }
 
   override render() {
-    document.title = t('app.name');
+    // The live region stays in the same place whatever the phase, so that it
+    // exists before the text that it announces.
+    return html`${this.renderPhase()}
+      <div class="sr-only" aria-live="polite" data-testid="live-region">${this.live}</div>`;
+  }
+
+  private renderPhase() {
     switch (this.phase) {
       case 'loading':
         return html`<div class="splash" role="status">${t('app.loading')}</div>`;

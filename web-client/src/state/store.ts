@@ -75,6 +75,7 @@ export class Store {
   viewing: { workspace: number; thread: number } | null = null;
 
   private listeners = new Set<() => void>();
+  private incomingListeners = new Set<(m: Message) => void>();
   private notifyScheduled = false;
   private unsubscribers: (() => void)[] = [];
   private lastTypingSent = new Map<number, number>();
@@ -116,6 +117,7 @@ export class Store {
     for (const u of this.unsubscribers) u();
     this.unsubscribers = [];
     this.listeners.clear();
+    this.incomingListeners.clear();
     if (this.markReadTimer) clearTimeout(this.markReadTimer);
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     if (this.typingTimer) clearInterval(this.typingTimer);
@@ -133,6 +135,12 @@ export class Store {
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /** Called once for each new message from someone else (for announcements). */
+  onIncoming(fn: (m: Message) => void): () => void {
+    this.incomingListeners.add(fn);
+    return () => this.incomingListeners.delete(fn);
   }
 
   notify(): void {
@@ -655,6 +663,7 @@ export class Store {
     // Stop showing the author as typing.
     this.typing.get(m.thread)?.delete(m.author);
     if (known || m.author === this.myId) return;
+    for (const fn of [...this.incomingListeners]) fn(m);
     const viewing = this.viewing?.thread === m.thread && this.isVisible();
     if (viewing) {
       this.scheduleMarkRead();
