@@ -1,6 +1,7 @@
 // The plugin host: discovery, the SDK version check, timers and export contributions.
 #include <gtest/gtest.h>
 
+#include "core/database.hpp"
 #include "pacte/plugin.hpp"
 #include "support/test_server.hpp"
 
@@ -25,9 +26,32 @@ TEST(PluginHost, PluginFoldersAreDiscoveredAndRegistered) {
   bool poll = false;
   for (auto& p : plugins) poll = poll || p->name() == "poll";
   EXPECT_TRUE(poll) << "plugins/poll/ holds a plugin.json: CMake must list it";
-  TestServer server;
-  EXPECT_NE(server.app().dispatcher().find("poll.create"), nullptr);
-  EXPECT_EQ(server.app().dispatcher().find("poll.create")->plugin, "poll");
+  std::filesystem::path dir;
+  {
+    TestServer server;
+    server.keep_data();
+    dir = server.data_dir();
+    EXPECT_NE(server.app().dispatcher().find("poll.create"), nullptr);
+    EXPECT_EQ(server.app().dispatcher().find("poll.create")->plugin, "poll");
+  }
+  // Its migrations ran once, under its own module name; a restart applies nothing again.
+  auto versions = [&] {
+    pacte::Database db((dir / "pacte.sqlite3").string(), pacte::DatabaseOptions{.read_only = true});
+    auto& q = db.prepare("SELECT COUNT(*), MAX(version) FROM schema_migrations WHERE module = 'plugin:poll'");
+    q.step();
+    auto r = std::make_pair(q.int64(0), q.int64(1));
+    q.reset();
+    return r;
+  };
+  auto first = versions();
+  EXPECT_GE(first.first, 1);
+  EXPECT_EQ(first.first, first.second);  // versions 1..N, each once
+  {
+    TestServer again(dir, {});
+    again.keep_data();
+  }
+  EXPECT_EQ(versions(), first);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(PluginHost, APluginBuiltForAnotherSdkVersionIsRefusedClearly) {
