@@ -17,6 +17,13 @@ cmake --build --preset release
 step "C++ tests"
 ctest --preset release -j2
 
+step "C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+# The same suite, built separately (build/asan) with -fsanitize=address,undefined: any
+# memory error, leak or undefined behaviour fails the run.
+cmake --preset asan >/dev/null
+cmake --build --preset asan
+ctest --preset asan -j2
+
 step "web client: unit tests and build"
 (cd web-client && npm test --silent && npm run build --silent)
 

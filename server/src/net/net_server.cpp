@@ -45,18 +45,7 @@ struct NetServer::Impl {
       state.engine.stop();  // completes queued requests; their replies are posted to io
       asio::post(io, [this] {
         state.close_all(static_cast<std::uint16_t>(websocket::close_code::going_away), "server stopping");
-        auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::seconds(2));
-        // Give close handshakes a moment, then end the loop whatever remains.
-        auto check = std::make_shared<std::function<void(int)>>();
-        *check = [this, timer, check](int left) {
-          if (state.session_count() == 0 || left == 0) {
-            io.stop();
-            return;
-          }
-          timer->expires_after(std::chrono::milliseconds(50));
-          timer->async_wait([check, left](beast::error_code) { (*check)(left - 1); });
-        };
-        (*check)(40);
+        wait_for_sessions(40);
       });
     });
   }
@@ -69,6 +58,17 @@ struct NetServer::Impl {
       state.engine.post([this, live = state.live_sessions()](EngineContext& ctx) { state.accounts.sweep(ctx, live); });
       sweep();
     });
+  }
+
+  /// Gives close handshakes a moment (up to `left` × 50 ms), then ends the loop whatever
+  /// remains.
+  void wait_for_sessions(int left) {
+    if (state.session_count() == 0 || left == 0) {
+      io.stop();
+      return;
+    }
+    closer.expires_after(std::chrono::milliseconds(50));
+    closer.async_wait([this, left](beast::error_code) { wait_for_sessions(left - 1); });
   }
 
   /// Plugin and module timers: each posts its work to the engine at its period.
@@ -99,6 +99,7 @@ struct NetServer::Impl {
   tcp::acceptor acceptor;
   asio::signal_set signals;
   asio::steady_timer sweeper;
+  asio::steady_timer closer{io};
   SharedState state;
   std::unique_ptr<ssl::context> tls;  // set when the configuration names a certificate
   std::vector<std::shared_ptr<asio::steady_timer>> timers;
