@@ -165,3 +165,18 @@ TEST(Passwords, Argon2idHashesVerifyAndAskForRehashWhenLimitsChange) {
   EXPECT_FALSE(password_needs_rehash(h, PasswordCost::test));
   EXPECT_TRUE(password_needs_rehash(h, PasswordCost::interactive));
 }
+
+TEST_F(EngineFixture, RetentionBlanksOldAddressesRemovesOldAuditEntriesAndNothingElseMay) {
+  EngineContext ctx(db, clock, dispatcher);
+  auto at = [&](int days_ago) { return format_time(clock.now() - std::chrono::hours(24 * days_ago)); };
+  db.exec("INSERT INTO audit_log(at, actor_id, action, target, address) VALUES ('" + at(800) + "', 1, 'login', 'old', '10.0.0.1'), ('" +
+          at(100) + "', 1, 'login', 'middle', '10.0.0.2'), ('" + at(1) + "', 1, 'login', 'recent', '10.0.0.3')");
+  // Outside the retention pass, the log cannot be rewritten nor shortened.
+  EXPECT_THROW(db.exec("UPDATE audit_log SET action = 'forged' WHERE target = 'recent'"), SqlError);
+  EXPECT_THROW(db.exec("DELETE FROM audit_log WHERE target = 'old'"), SqlError);
+  Accounts::apply_retention(ctx, Retention{.addresses_days = 90, .audit_days = 730});
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE target = 'old'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE target = 'middle' AND address IS NULL"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE target = 'recent' AND address = '10.0.0.3'"), 1);
+  EXPECT_THROW(db.exec("DELETE FROM audit_log"), SqlError);  // the gate is closed again
+}

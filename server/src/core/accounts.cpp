@@ -269,8 +269,25 @@ void Accounts::accept_link(const std::string& token, const std::string& password
   });
 }
 
+void Accounts::apply_retention(EngineContext& ctx, const Retention& retention) {
+  std::int64_t now = to_millis(ctx.now());
+  std::int64_t addresses_before = now - static_cast<std::int64_t>(retention.addresses_days) * 86400000;
+  auto& s = ctx.sql("UPDATE sessions SET address = NULL, user_agent = NULL WHERE created_at < ? AND address IS NOT NULL");
+  s.bind(1, addresses_before).run();
+  auto& a = ctx.sql("UPDATE audit_log SET address = NULL WHERE at < ? AND address IS NOT NULL");
+  a.bind(1, format_time(from_millis(addresses_before))).run();
+  ctx.exec("UPDATE retention_gate SET open = 1");
+  auto& d = ctx.sql("DELETE FROM audit_log WHERE at < ?");
+  d.bind(1, format_time(from_millis(now - static_cast<std::int64_t>(retention.audit_days) * 86400000))).run();
+  ctx.exec("UPDATE retention_gate SET open = 0");
+}
+
 void Accounts::sweep(EngineContext& ctx, const std::vector<std::int64_t>& live_sessions) {
   std::int64_t now = to_millis(ctx.now());
+  if (now - last_retention_ms_ >= 3600000) {
+    apply_retention(ctx, config_.retention);
+    last_retention_ms_ = now;
+  }
   // A session with an open socket is in use: its idle clock restarts.
   for (auto session : live_sessions) {
     auto& touch = ctx.sql("UPDATE sessions SET last_seen = ? WHERE id = ? AND last_seen < ?");

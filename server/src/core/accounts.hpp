@@ -59,6 +59,10 @@ class Accounts {
   /// `live_sessions`: sessions with an open socket, which count as activity.
   void sweep(EngineContext& ctx, const std::vector<std::int64_t>& live_sessions = {});
 
+  /// Applies the retention periods (engine thread): blanks addresses and user agents older
+  /// than `addresses_days`, removes audit entries older than `audit_days`. Idempotent.
+  static void apply_retention(EngineContext& ctx, const Retention& retention);
+
   /// Resolves a session token or API token into a caller (engine thread). False if none.
   bool authenticate(EngineContext& ctx, const std::string& token, Caller& caller);
 
@@ -79,7 +83,8 @@ class Accounts {
   PasswordCost cost_;
   // Engine-thread state: recent failed sign-ins per account and per address.
   std::map<std::string, std::deque<std::int64_t>> failures_;
-  std::string dummy_hash_;  // verified against for unknown emails, so timing says nothing
+  std::string dummy_hash_;
+  std::int64_t last_retention_ms_ = 0;  // the retention pass runs at most hourly  // verified against for unknown emails, so timing says nothing
 };
 
 }  // namespace pacte

@@ -168,6 +168,21 @@ CREATE TABLE scheduled_jobs (
 );
 CREATE INDEX scheduled_jobs_due ON scheduled_jobs(due_ms);
 )SQL"},
+      // Retention: the audit log stays append-only, except that addresses may be blanked
+      // and old entries removed, and only by the retention pass (which opens the gate).
+      {4, R"SQL(
+CREATE TABLE retention_gate (open INTEGER NOT NULL);
+INSERT INTO retention_gate(open) VALUES (0);
+DROP TRIGGER audit_log_no_update;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  WHEN NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.actor_id IS NOT OLD.actor_id
+    OR NEW.action IS NOT OLD.action OR NEW.target IS NOT OLD.target OR NEW.details IS NOT OLD.details
+    OR NEW.address IS NOT NULL
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  WHEN (SELECT open FROM retention_gate) IS NOT 1
+  BEGIN SELECT RAISE(ABORT, 'audit entries are removed only by the retention pass'); END;
+)SQL"},
   };
 }
 

@@ -89,7 +89,7 @@ ServerConfig ServerConfig::load(const std::filesystem::path& file) {
   if (!root.is_object()) throw ConfigError(file.string() + ": expected a JSON object");
   Reader r{file.string(), root};
   r.known(root, {"listen", "data_dir", "web_root", "allowed_origins", "public_url", "log_level",
-                 "store", "limits", "sessions", "tls", "plugins", "pacts", "trust_forwarded_for", "password_workers", "$comment"}, "");
+                 "store", "limits", "sessions", "retention", "tls", "plugins", "pacts", "trust_forwarded_for", "password_workers", "$comment"}, "");
 
   ServerConfig c;
   c.file = file;
@@ -136,6 +136,12 @@ ServerConfig ServerConfig::load(const std::filesystem::path& file) {
     r.known(*s, {"idle_hours", "absolute_days"}, "sessions.");
     c.session_idle_hours = static_cast<int>(r.integer(*s, "idle_hours", "sessions.", 24 * 7, 1, 24 * 365));
     c.session_absolute_days = static_cast<int>(r.integer(*s, "absolute_days", "sessions.", 30, 1, 3650));
+  }
+  if (auto t = r.get(root, "retention")) {
+    if (!t->is_object()) r.fail("retention", "expected an object");
+    r.known(*t, {"addresses_days", "audit_days"}, "retention.");
+    c.retention.addresses_days = static_cast<int>(r.integer(*t, "addresses_days", "retention.", 90, 1, 3650));
+    c.retention.audit_days = static_cast<int>(r.integer(*t, "audit_days", "retention.", 730, 1, 36500));
   }
   if (auto t = r.get(root, "tls")) {
     if (!t->is_object()) r.fail("tls", "expected an object");

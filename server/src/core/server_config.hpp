@@ -32,6 +32,12 @@ struct Limits {
   int login_window_seconds = 900;
 };
 
+/// How long personal traces are kept (GDPR storage limitation), in days.
+struct Retention {
+  int addresses_days = 90;  // IP addresses and user agents (sessions, audit log)
+  int audit_days = 730;     // audit log entries
+};
+
 struct ServerConfig {
   std::filesystem::path file;       // where it was read from
   std::filesystem::path base_dir;   // relative paths are resolved against it
@@ -44,6 +50,7 @@ struct ServerConfig {
   std::string log_level = "info";
   std::string synchronous = "full";
   Limits limits;
+  Retention retention;
   int session_idle_hours = 24 * 7;
   int session_absolute_days = 30;
   std::string tls_certificate;  // PEM paths; both set = native TLS
