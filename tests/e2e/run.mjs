@@ -40,6 +40,7 @@ const WORKSPACE_KEY = 'copil';
 const T = { short: 10_000, normal: 20_000, reconnect: 45_000 };
 const RUN = Date.now().toString(36);
 
+// Exit code 2: the run cannot start (misconfigured), as opposed to 1: a step failed.
 if (!BASE || !PASSWORD) {
   console.error('e2e: set PACTE_URL (e.g. http://127.0.0.1:18080) and PACTE_DEMO_PASSWORD');
   process.exit(2);
@@ -242,24 +243,38 @@ async function waitVisible(page, text, who, timeout = T.normal) {
 }
 
 /** Waits until `text` shows exactly once (delivered, nothing pending), and stays so. */
+/**
+ * A round trip to the server on the page's own socket: once its reply is back, every
+ * event the server committed before it has been delivered to this page (one socket,
+ * in order). Used instead of waiting "a moment".
+ */
+async function serverBarrier(page) {
+  await page.evaluate(() => window.pacte.client.request('session.me'));
+}
+
+/** Waits until `text` shows exactly once, delivered (not pending), and stays so. */
 async function expectExactlyOnce(page, text, who, timeout = T.normal) {
-  const deadline = Date.now() + timeout;
-  let counts = { delivered: -1, pending: -1 };
-  while (Date.now() < deadline) {
-    counts = {
-      delivered: await delivered(page, text).count(),
-      pending: await page.locator(sel.pending, { hasText: text }).count(),
-    };
-    if (counts.delivered === 1 && counts.pending === 0) {
-      await page.waitForTimeout(500);
-      const again = await delivered(page, text).count();
-      if (again !== 1) fail(`${who} shows "${text}" ${again} times after a moment (expected once)`);
-      return;
-    }
-    if (counts.delivered > 1) fail(`${who} shows "${text}" ${counts.delivered} times (expected once)`);
-    await page.waitForTimeout(200);
+  try {
+    await page.waitForFunction(
+      ([deliveredSel, pendingSel, t]) => {
+        const has = (el) => (el.textContent ?? '').includes(t);
+        return (
+          [...document.querySelectorAll(deliveredSel)].filter(has).length === 1 &&
+          [...document.querySelectorAll(pendingSel)].filter(has).length === 0
+        );
+      },
+      [sel.delivered, sel.pending, text],
+      { timeout },
+    );
+  } catch {
+    const d = await delivered(page, text).count();
+    const p = await page.locator(sel.pending, { hasText: text }).count();
+    fail(`${who} shows "${text}" ${d} time(s) delivered and ${p} pending (expected once, delivered)`);
   }
-  fail(`${who} shows "${text}" ${counts.delivered} time(s) delivered and ${counts.pending} pending (expected once, delivered)`);
+  // Anything still in flight for this page arrives before the barrier's reply.
+  await serverBarrier(page);
+  const again = await delivered(page, text).count();
+  if (again !== 1) fail(`${who} shows "${text}" ${again} times after a server round trip (expected once)`);
 }
 
 async function runAxe(page, label) {
@@ -545,7 +560,7 @@ step('(3) A loses its connection, sends two messages offline, and they arrive on
   await post(page, OFF2, 'click');
   const pending = await page.locator(sel.pending).count();
   if (pending < 2) fail(`expected the two offline messages to show as pending, found ${pending} pending`);
-  await S.b.page.waitForTimeout(1000);
+  await serverBarrier(S.b.page);  // whatever the server had for B has reached B by now
   if ((await delivered(S.b.page, OFF1).count()) !== 0) fail('B sees a message that A sent while offline');
 
   await page.evaluate(() => window.__pacteNet.up());
@@ -765,14 +780,19 @@ function pollCounts(page, id) {
 
 /** Waits until a poll shows `expected` (one "N voix · P %" per option). */
 async function expectCounts(page, id, expected, what, timeout = T.short) {
-  const deadline = Date.now() + timeout;
-  let counts = [];
-  while (Date.now() < deadline) {
-    counts = await pollCounts(page, id);
-    if (JSON.stringify(counts) === JSON.stringify(expected)) return;
-    await page.waitForTimeout(100);
+  try {
+    await page.waitForFunction(
+      ([selector, want]) =>
+        JSON.stringify(
+          [...document.querySelectorAll(selector)].map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()),
+        ) === want,
+      [`${sel.pollById(id)} ${sel.pollCount}`, JSON.stringify(expected)],
+      { timeout },
+    );
+  } catch {
+    const counts = await pollCounts(page, id);
+    fail(`${what}: the poll shows ${JSON.stringify(counts)}, expected ${JSON.stringify(expected)} within ${timeout / 1000}s`);
   }
-  fail(`${what}: the poll shows ${JSON.stringify(counts)}, expected ${JSON.stringify(expected)} within ${timeout / 1000}s`);
 }
 
 const POLL_QUESTION = 'Quelle date pour le prochain comité de pilotage ?';
@@ -951,10 +971,10 @@ async function main() {
   }
   const skipped = steps.length - passed - (failed && passed < steps.length ? 1 : 0);
   console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
-  process.exit(failed ? 1 : 0);
+  process.exit(failed ? 1 : 0);  // the run's verdict: non-zero fails ./scripts/test.sh
 }
 
 main().catch((err) => {
   console.error(`e2e: ${err?.stack ?? err}`);
-  process.exit(1);
+  process.exit(1);  // an unexpected error is a failure, never a silent pass
 });
