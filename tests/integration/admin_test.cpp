@@ -11,14 +11,6 @@ std::string token_of(const std::string& link) {
   auto eq = link.rfind('=');
   return link.substr(eq + 1);
 }
-std::int64_t scalar(TestServer& s, const std::string& sql) {
-  pacte::Database db((s.data_dir() / "pacte.sqlite3").string(), pacte::DatabaseOptions{.read_only = true});
-  auto& q = db.prepare(sql);
-  q.step();
-  auto v = q.int64(0);
-  q.reset();
-  return v;
-}
 }  // namespace
 
 TEST(Admin, AnOwnerInvitesAPartnerWhoSetsAPasswordOnceAndSeesTheWorkspace) {

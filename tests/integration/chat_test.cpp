@@ -10,17 +10,6 @@ using namespace pacte::test;
 
 namespace {
 
-struct Person {
-  std::string token;
-  std::int64_t id;
-};
-
-Person sign_in(TestServer& s, const std::string& email) {
-  Person p;
-  p.token = login(s.port(), email);
-  p.id = api(s.port(), p.token, "session.me").json()["result"]["person"]["id"];
-  return p;
-}
 
 Json workspace_of(TestServer& s, const Person& p, const std::string& key) {
   Json list = api(s.port(), p.token, "workspaces.list").json();
@@ -29,14 +18,6 @@ Json workspace_of(TestServer& s, const Person& p, const std::string& key) {
   return nullptr;
 }
 
-std::int64_t scalar(TestServer& s, const std::string& sql) {
-  pacte::Database db((s.data_dir() / "pacte.sqlite3").string(), pacte::DatabaseOptions{.read_only = true});
-  auto& q = db.prepare(sql);
-  q.step();
-  auto v = q.int64(0);
-  q.reset();
-  return v;
-}
 
 }  // namespace
 

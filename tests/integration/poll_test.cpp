@@ -16,17 +16,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Person {
-  std::string token;
-  std::int64_t id;
-};
-
-Person sign_in(TestServer& s, const std::string& email) {
-  Person p;
-  p.token = login(s.port(), email);
-  p.id = api(s.port(), p.token, "session.me").json()["result"]["person"]["id"];
-  return p;
-}
 
 /// The error code of a reply, or "ok".
 std::string code_of(const Json& reply) {

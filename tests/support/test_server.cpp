@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "net/beast.hpp"
+#include "core/database.hpp"
 #include "pacte/plugin.hpp"
 
 namespace pacte::test {
@@ -111,6 +112,22 @@ std::string login(std::uint16_t port, const std::string& email, const std::strin
 
 HttpResponse api(std::uint16_t port, const std::string& token, const std::string& op, const Json& args) {
   return http(port, "POST", "/api/" + op, args.dump(), {{"Cookie", "pacte_session=" + token}, {"Origin", kOrigin}});
+}
+
+Person sign_in(TestServer& s, const std::string& email) {
+  Person p;
+  p.token = login(s.port(), email);
+  p.id = api(s.port(), p.token, "session.me").json()["result"]["person"]["id"];
+  return p;
+}
+
+std::int64_t scalar(TestServer& s, const std::string& sql) {
+  Database db((s.data_dir() / "pacte.sqlite3").string(), DatabaseOptions{.read_only = true});
+  auto& q = db.prepare(sql);
+  q.step();
+  auto v = q.int64(0);
+  q.reset();
+  return v;
 }
 
 std::int64_t workspace_id(std::uint16_t port, const std::string& token, const std::string& key) {

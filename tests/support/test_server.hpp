@@ -108,6 +108,16 @@ class WsClient {
   int counter_ = 0;
 };
 
+/// A signed-in demo person: session token and id.
+struct Person {
+  std::string token;
+  std::int64_t id;
+};
+Person sign_in(TestServer& s, const std::string& email);
+
+/// The first column of the first row of a query on the server's database (read only).
+std::int64_t scalar(TestServer& s, const std::string& sql);
+
 /// Id of the workspace with this key, as seen by the token's person.
 std::int64_t workspace_id(std::uint16_t port, const std::string& token, const std::string& key);
 

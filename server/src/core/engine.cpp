@@ -385,6 +385,24 @@ Completion Engine::handle(EngineContext& ctx, Inbound& req) {
   std::size_t mark = ctx.outputs().size();
   std::size_t deferred_mark = ctx.deferred().size();
   metrics_.requests_total.fetch_add(1, std::memory_order_relaxed);
+  // Undoes everything this request did: its rows, events, notices and deferred work.
+  auto abandon = [&](bool exec_rollback) {
+    ctx.outputs().resize(mark);
+    ctx.deferred().resize(deferred_mark);
+    c.before_reply.clear();
+    c.subscriptions.clear();
+    if (!exec_rollback) return;
+    try {
+      db_.exec("ROLLBACK TO req; RELEASE req");
+    } catch (...) {
+    }
+  };
+  auto failed = [&](const char* what, bool storage) {
+    abandon(true);
+    const Operation* op = dispatcher_.find(req.op);
+    log_error("engine.handler_failed", {{"op", req.op}, {"plugin", op ? op->plugin : ""}, {"error", what}});
+    c.result = unavailable(storage ? "storage" : "internal error");
+  };
   try {
     db_.exec("SAVEPOINT req");
     if (!req.credential.empty() && req.caller.person == 0 && authenticate_)
@@ -400,36 +418,13 @@ Completion Engine::handle(EngineContext& ctx, Inbound& req) {
     if (c.result.is_ok()) {
       db_.exec("RELEASE req");
     } else {
-      ctx.outputs().resize(mark);
-      ctx.deferred().resize(deferred_mark);
-      c.before_reply.clear();
-      c.subscriptions.clear();
+      abandon(false);
       db_.exec("ROLLBACK TO req; RELEASE req");
     }
   } catch (const std::exception& e) {
-    ctx.outputs().resize(mark);
-    ctx.deferred().resize(deferred_mark);
-    c.before_reply.clear();
-    c.subscriptions.clear();
-    try {
-      db_.exec("ROLLBACK TO req; RELEASE req");
-    } catch (...) {
-    }
-    const Operation* op = dispatcher_.find(req.op);
-    log_error("engine.handler_failed",
-              {{"op", req.op}, {"plugin", op ? op->plugin : ""}, {"error", e.what()}});
-    c.result = unavailable(dynamic_cast<const SqlError*>(&e) ? "storage" : "internal error");
+    failed(e.what(), dynamic_cast<const SqlError*>(&e) != nullptr);
   } catch (...) {
-    ctx.outputs().resize(mark);
-    ctx.deferred().resize(deferred_mark);
-    c.before_reply.clear();
-    c.subscriptions.clear();
-    try {
-      db_.exec("ROLLBACK TO req; RELEASE req");
-    } catch (...) {
-    }
-    log_error("engine.handler_failed", {{"op", req.op}, {"error", "unknown exception"}});
-    c.result = unavailable("internal error");
+    failed("unknown exception", false);
   }
   ctx.completion = nullptr;
   ctx.set_author(0);
