@@ -1,5 +1,7 @@
 #include "poll_plugin.hpp"
 
+#include "pacte/util.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -25,24 +27,14 @@ using pacte::Result;
 using pacte::Role;
 using pacte::Rule;
 using pacte::TimePoint;
+using pacte::format_time;
+using pacte::id_schema;
+using pacte::object_schema;
+using pacte::parse_time;
 
 constexpr std::size_t kMinOptions = 2;
 constexpr std::size_t kMaxOptions = 10;
 constexpr int kListLimit = 200;  // poll.list returns the most recent polls
-
-// --- Schemas ------------------------------------------------------------------------------
-
-Json object_schema(Json properties, std::vector<std::string> required) {
-  return Json{{"type", "object"},
-              {"additionalProperties", false},
-              {"properties", std::move(properties)},
-              {"required", std::move(required)}};
-}
-
-const Json& id_schema() {
-  static const Json schema = {{"type", "integer"}, {"minimum", 1}};
-  return schema;
-}
 
 // --- Small helpers --------------------------------------------------------------------------
 
@@ -51,72 +43,6 @@ std::string trim(std::string_view s) {
   while (!s.empty() && blank(s.front())) s.remove_prefix(1);
   while (!s.empty() && blank(s.back())) s.remove_suffix(1);
   return std::string(s);
-}
-
-/// Parses an RFC 3339 date-time ("2026-03-12T14:00:00Z", "2026-03-12T15:00:00.5+01:00").
-std::optional<TimePoint> parse_time(std::string_view s) {
-  auto number = [&s](std::size_t pos, std::size_t len, int& out) {
-    if (pos + len > s.size()) return false;
-    int v = 0;
-    for (std::size_t i = pos; i < pos + len; ++i) {
-      if (s[i] < '0' || s[i] > '9') return false;
-      v = v * 10 + (s[i] - '0');
-    }
-    out = v;
-    return true;
-  };
-  auto at = [&s](std::size_t pos, char c) { return pos < s.size() && s[pos] == c; };
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
-  if (!number(0, 4, y) || !at(4, '-') || !number(5, 2, mo) || !at(7, '-') || !number(8, 2, d)) return std::nullopt;
-  if (!(at(10, 'T') || at(10, 't') || at(10, ' '))) return std::nullopt;
-  if (!number(11, 2, h) || !at(13, ':') || !number(14, 2, mi) || !at(16, ':') || !number(17, 2, se))
-    return std::nullopt;
-  std::size_t pos = 19;
-  int millis = 0;
-  if (at(pos, '.')) {
-    std::size_t start = ++pos;
-    int scale = 100;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      millis += (s[pos] - '0') * scale;
-      scale /= 10;
-      ++pos;
-    }
-    if (pos == start) return std::nullopt;
-  }
-  int offset = 0;  // minutes east of UTC
-  if (at(pos, 'Z') || at(pos, 'z')) {
-    ++pos;
-  } else if (at(pos, '+') || at(pos, '-')) {
-    int oh = 0, om = 0;
-    if (!number(pos + 1, 2, oh) || !at(pos + 3, ':') || !number(pos + 4, 2, om) || oh > 23 || om > 59)
-      return std::nullopt;
-    offset = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
-    pos += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (pos != s.size()) return std::nullopt;
-  using namespace std::chrono;
-  year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-  if (!date.ok() || h > 23 || mi > 59 || se > 60) return std::nullopt;
-  if (se == 60) se = 59;  // a leap second
-  auto t = sys_days{date} + hours{h} + minutes{mi} + seconds{se} + milliseconds{millis} - minutes{offset};
-  return time_point_cast<system_clock::duration>(t);
-}
-
-/// RFC 3339 UTC with milliseconds, like the server's own times.
-std::string format_time(TimePoint t) {
-  using namespace std::chrono;
-  auto ms = floor<milliseconds>(t);
-  auto day_start = floor<days>(ms);
-  year_month_day date{day_start};
-  hh_mm_ss time{ms - day_start};
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
-                static_cast<int>(time.seconds().count()), static_cast<int>(time.subseconds().count()));
-  return buf;
 }
 
 // --- The stored poll ------------------------------------------------------------------------

@@ -920,6 +920,18 @@ step('poll plugin: the panel fits a phone (360×740) and is accessible there', a
   }
 });
 
+// Plugin steps: each tests/e2e/steps/<name>.mjs exports a default function that
+// registers its steps with the helpers below (run in file-name order, here, while
+// the contexts of A, B and the phone are still signed in).
+const STEPS_DIR = path.join(here, 'steps');
+for (const file of fs.existsSync(STEPS_DIR) ? fs.readdirSync(STEPS_DIR).filter((f) => f.endsWith('.mjs')).sort() : []) {
+  const mod = await import(path.join(STEPS_DIR, file));
+  mod.default({
+    step, S, sel, fail, newPage, signIn, openWorkspace, openThread, post, delivered, waitVisible,
+    serverBarrier, runAxe, shot, textOf, T, RUN, BASE, PASSWORD, SHOTS, DOC_SHOTS, UPDATE_DOCS,
+  });
+}
+
 step('sign-out returns to the sign-in screen', async () => {
   const { page } = S.phone;
   await openUserMenu(page);

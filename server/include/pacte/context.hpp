@@ -25,6 +25,31 @@ struct Affiliation {
   bool signatory;
 };
 
+/// A file attached to a notification's email (e.g. a meeting's .ics).
+struct EmailAttachment {
+  std::string filename{};
+  std::string content_type{};  // e.g. "text/calendar; method=REQUEST"
+  std::string data{};          // raw bytes
+};
+
+/// What a plugin (or the core) tells a person. Stored in their notification centre at
+/// once; emailed according to their preferences (docs/notifications.md).
+struct Notification {
+  /// The kind, for preferences and unsubscribe: "mention", "reply", "invitation",
+  /// "meeting", "document", "signature", "reminder", "cadence", "deadline".
+  std::string kind{};
+  std::int64_t workspace = 0;  // 0: not tied to a workspace
+  std::string title_fr{};      // one line, also the email's subject
+  std::string title_en{};
+  std::string body_fr{};  // plain text, a few lines; the email's body
+  std::string body_en{};
+  std::string link{};     // client route, e.g. "#/w/copil/p/agenda?meeting=3"
+  std::vector<EmailAttachment> attachments{};
+  /// Emailed at once (signature requests, invitations, reminders) rather than in the
+  /// person's digest of unread activity.
+  bool immediate = false;
+};
+
 class Context {
  public:
   virtual ~Context() = default;
@@ -46,6 +71,20 @@ class Context {
   /// Appends an event to a person's own stream (read markers, notifications).
   virtual std::int64_t personal_event(std::int64_t person, std::string_view type,
                                       const Json& data) = 0;
+
+  /// Notifies a person (in this transaction: nothing is sent if the request fails).
+  /// Returns the notification's id.
+  virtual std::int64_t notify(std::int64_t person, const Notification& notification) = 0;
+
+  /// Sends `type`/`data` to the workspace's connected members after the commit, without
+  /// storing it and without a sequence number: live cursors, or changes a plugin logs in
+  /// its own tables (note operations). Clients must not rely on receiving it.
+  virtual void broadcast(std::int64_t workspace, std::string_view type, const Json& data) = 0;
+
+  /// Runs another operation (core or plugin) inside this transaction as the current
+  /// caller, with its schema, rule and predicate checked as for a client request. In a
+  /// timer or scheduled job (no caller) it runs as the system and the rule is not checked.
+  virtual Result call(std::string_view op, const Json& args) = 0;
 
   /// Now, from the server's clock (tests control it).
   virtual TimePoint now() = 0;

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
+#include <map>
 #include <functional>
 #include <memory>
 #include <string>
@@ -15,7 +17,38 @@ namespace pacte {
 
 /// Bumped when the SDK changes incompatibly; a plugin built against another version is
 /// refused at registration with a clear message.
-inline constexpr int kSdkApiVersion = 1;
+inline constexpr int kSdkApiVersion = 2;
+
+/// A GET request for one of a plugin's resources: `GET /p/<plugin>/<name>[/<rest>][?query]`.
+struct ResourceRequest {
+  const Caller& caller;  // person 0 when the request carries no session or token
+  std::string rest;      // the path after /p/<plugin>/<name>/, "" if none (e.g. a feed token)
+  std::map<std::string, std::string> query;  // decoded query parameters
+};
+
+/// What a resource handler answers (status 200).
+struct Resource {
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body{};
+  std::string filename{};  // non-empty: served as an attachment with this file name
+  bool cacheable = false;  // false: Cache-Control: no-store
+};
+
+/// Runs on the engine like an operation, in its own savepoint. Returns Result::ok() after
+/// filling `out`, or an error (answered with its HTTP status and a JSON body). It checks
+/// its own permissions (ctx.role_of), since the caller may be anonymous.
+using ResourceHandler = std::function<Result(Context&, const ResourceRequest&, Resource& out)>;
+
+/// What the host gives a plugin when a pact is imported for the first time.
+struct PactImport {
+  std::string pact_key{};
+  /// The plugin's section of the pact file, `"plugins": {"<name>": …}`; null if none.
+  Json config{};
+  /// The folder of the pact file, for side files the section names (e.g. a text).
+  std::filesystem::path directory{};
+  /// Keys of the pact file mapped to database ids.
+  std::map<std::string, std::int64_t> people{}, organisations{}, workspaces{};
+};
 
 /// Given to Plugin::register_operations: the plugin declares what it offers.
 class Registrar {
@@ -33,6 +66,9 @@ class Registrar {
   /// It runs on the engine, in its own savepoint, once the job is due (checked every
   /// second); a job whose handler throws is logged and dropped.
   virtual void on_schedule(std::string name, std::function<void(Context&, const Json& payload)> run) = 0;
+  /// Registers a resource served at `GET /p/<plugin>/<name>…` (calendar files and feeds,
+  /// printable pages, exports).
+  virtual void add_resource(std::string name, ResourceHandler handler) = 0;
 };
 
 /// A plugin. Implementations are compiled in and listed by CMake (plugins/<name>/).
@@ -52,6 +88,10 @@ class Plugin {
   /// What the plugin contributes to a workspace's export (engine thread, read only):
   /// a JSON value stored under "plugins"."<name>" in workspace.json. Null: nothing.
   virtual Json export_workspace(Context& /*ctx*/, std::int64_t /*workspace*/) { return nullptr; }
+  /// Called once when a pact is first imported, in the import's transaction, after the
+  /// core's people, organisations and workspaces exist: demo or initial data. It may use
+  /// ctx.call (as the system). Throwing aborts the import (and the start) with the message.
+  virtual void import_pact(Context& /*ctx*/, const PactImport& /*pact*/) {}
 };
 
 }  // namespace pacte

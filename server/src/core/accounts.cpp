@@ -1,4 +1,5 @@
 #include "core/accounts.hpp"
+#include "pacte/util.hpp"
 
 #include <sodium.h>
 
@@ -43,14 +44,6 @@ std::string random_token() {
   char out[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
   sodium_bin2base64(out, sizeof out, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   return out;
-}
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
 }
 
 Accounts::Accounts(Engine& engine, WorkerPool& pool, const ServerConfig& config, PasswordCost cost)

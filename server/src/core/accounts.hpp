@@ -9,6 +9,7 @@
 #include "core/engine.hpp"
 #include "core/server_config.hpp"
 #include "core/worker_pool.hpp"
+#include "pacte/util.hpp"
 
 namespace pacte {
 
@@ -24,7 +25,7 @@ bool password_needs_rehash(const std::string& hash, PasswordCost cost);
 /// 32 random bytes, base64url without padding.
 std::string random_token();
 /// Hex SHA-256 of bytes.
-std::string sha256_hex(std::string_view data);
+// sha256_hex: pacte/util.hpp
 /// Hex SHA-256 of a token: what the database stores.
 inline std::string token_hash(const std::string& token) { return sha256_hex(token); }
 /// Creates a one-time link ("invitation": 7 days, or "reset": 1 day) for a person and

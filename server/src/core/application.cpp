@@ -48,17 +48,6 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
       throw ConfigError(cfg.file.string() + ": field 'plugins': no plugin named '" + name + "' is compiled in");
   }
 
-  // First start: import the pacts of the configuration.
-  for (auto& file : cfg.pacts) {
-    auto path = file.is_absolute() ? file : cfg.base_dir / file;
-    Json g = Governance::load(path);
-    if (Governance::imported(*db_, g)) continue;
-    ImportOptions io{options_.demo_password, options_.cost, cfg.plugins};
-    auto accounts = Governance::import(*db_, *clock_, g, io);
-    created_.insert(created_.end(), accounts.begin(), accounts.end());
-    log_info("governance.imported", {{"pact", g["pact"]["key"]}, {"accounts", accounts.size()}});
-  }
-
   pool_ = std::make_unique<WorkerPool>(cfg.password_workers, 256);
   engine_ = std::make_unique<Engine>(*db_, *dispatcher_, *clock_, *metrics_);
   engine_->set_idempotency_hours(cfg.limits.idempotency_hours);
@@ -83,6 +72,30 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
     Plugin* raw = p.get();
     dispatcher_->add_exporter(p->name(), [raw](Context& ctx, std::int64_t ws) { return raw->export_workspace(ctx, ws); });
   }
+  // First start: import the pacts of the configuration.
+  for (auto& file : cfg.pacts) {
+    auto path = file.is_absolute() ? file : cfg.base_dir / file;
+    Json g = Governance::load(path);
+    if (Governance::imported(*db_, g)) continue;
+    ImportOptions io{options_.demo_password, options_.cost, cfg.plugins, dispatcher_.get(), {}};
+    io.after_import = [this, &g, &path](EngineContext& ctx, const std::map<std::string, std::int64_t>& people,
+                                        const std::map<std::string, std::int64_t>& orgs,
+                                        const std::map<std::string, std::int64_t>& workspaces) {
+      for (auto& p : plugins_) {
+        PactImport pi{.pact_key = g["pact"]["key"].get<std::string>(),
+                      .config = g.contains("plugins") && g["plugins"].contains(p->name()) ? g["plugins"][p->name()] : Json(),
+                      .directory = path.parent_path(),
+                      .people = people,
+                      .organisations = orgs,
+                      .workspaces = workspaces};
+        p->import_pact(ctx, pi);
+      }
+    };
+    auto accounts = Governance::import(*db_, *clock_, g, io);
+    created_.insert(created_.end(), accounts.begin(), accounts.end());
+    log_info("governance.imported", {{"pact", g["pact"]["key"]}, {"accounts", accounts.size()}});
+  }
+
   attachments_ = std::make_unique<Attachments>(*engine_, *pool_, *accounts_, cfg.data_dir / "attachments");
   net_ = std::make_unique<NetServer>(cfg, *engine_, *dispatcher_, *accounts_, *attachments_, *metrics_);
 }

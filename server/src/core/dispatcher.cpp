@@ -46,6 +46,19 @@ const std::function<void(Context&, const Json&)>* Dispatcher::scheduled(std::str
   return it == scheduled_.end() ? nullptr : &it->second;
 }
 
+void Dispatcher::add_resource(std::string name, ResourceHandler handler) {
+  if (current_plugin_.empty() || name.empty() || name.find('/') != std::string::npos || !handler)
+    throw std::invalid_argument("add_resource: a plugin registers a named resource with a handler");
+  std::string key = current_plugin_ + "/" + name;
+  if (!resources_.emplace(key, std::move(handler)).second)
+    throw std::invalid_argument("add_resource: duplicate resource " + key);
+}
+
+const ResourceHandler* Dispatcher::resource(std::string_view plugin, std::string_view name) const {
+  auto it = resources_.find(std::string(plugin) + "/" + std::string(name));
+  return it == resources_.end() ? nullptr : &it->second;
+}
+
 const Operation* Dispatcher::find(std::string_view name) const {
   auto it = ops_.find(name);
   return it == ops_.end() ? nullptr : &it->second;

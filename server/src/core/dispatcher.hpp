@@ -20,6 +20,9 @@ class Dispatcher : public Registrar {
   void add_scope(std::string argument, ScopeResolver resolver) override;
   void add_timer(std::string name, std::chrono::seconds every, std::function<void(Context&)> run) override;
   void on_schedule(std::string name, std::function<void(Context&, const Json&)> run) override;
+  void add_resource(std::string name, ResourceHandler handler) override;
+  /// A plugin's resource by plugin and name, or null.
+  const ResourceHandler* resource(std::string_view plugin, std::string_view name) const;
   /// The handler of a scheduled job by its full name, or null.
   const std::function<void(Context&, const Json&)>* scheduled(std::string_view name) const;
 
@@ -53,6 +56,7 @@ class Dispatcher : public Registrar {
   std::vector<Timer> timers_;
   std::map<std::string, std::function<void(Context&, const Json&)>, std::less<>> scheduled_;
   std::vector<std::pair<std::string, Exporter>> exporters_;
+  std::map<std::string, ResourceHandler, std::less<>> resources_;  // "<plugin>/<name>"
   std::string current_plugin_;
 };
 

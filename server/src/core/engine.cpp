@@ -1,5 +1,7 @@
 #include "core/engine.hpp"
 
+#include "core/schema.hpp"
+
 #include <sodium.h>
 
 #include "core/logger.hpp"
@@ -63,6 +65,48 @@ std::int64_t EngineContext::personal_event(std::int64_t person, std::string_view
   Json frame = {{"event", type}, {"stream", "personal"}, {"seq", seq}, {"time", at}, {"data", data}};
   outputs_.push_back(EventOut{0, person, seq, std::make_shared<const std::string>(frame.dump())});
   return seq;
+}
+
+std::int64_t EngineContext::notify(std::int64_t person, const Notification& n) {
+  if (notifier) return notifier(*this, person, n);
+  Json data = {{"kind", n.kind}, {"workspace", n.workspace}, {"title_fr", n.title_fr}, {"title_en", n.title_en},
+               {"body_fr", n.body_fr}, {"body_en", n.body_en}, {"link", n.link}};
+  return personal_event(person, "notification", data);
+}
+
+void EngineContext::broadcast(std::int64_t workspace, std::string_view type, const Json& data) {
+  Json frame = {{"event", type}, {"workspace", workspace}, {"transient", true},
+                {"author", author_ ? Json(author_) : Json(nullptr)}, {"time", now_text()}, {"data", data}};
+  outputs_.push_back(EventOut{workspace, 0, 0, std::make_shared<const std::string>(frame.dump())});
+}
+
+Result EngineContext::call(std::string_view name, const Json& args) {
+  const Operation* op = dispatcher_.find(name);
+  if (!op)
+    return Result::fail(ErrorCode::not_found, "unknown operation '" + std::string(name) + "'",
+                        "opération inconnue « " + std::string(name) + " »", "op");
+  if (auto err = validate_schema(op->schema, args)) return Result::fail(*err);
+  if (call_depth_ >= 4)
+    return Result::fail(ErrorCode::unavailable, "operations call each other too deeply", "appels imbriqués trop profonds");
+  static const std::string no_id;
+  static const Caller system{.person = 0, .session = 0, .token = 0, .admin = true, .read_only = false,
+                             .locale = "fr", .name = "system", .address = {}, .user_agent = {}};
+  const Caller& who = caller ? *caller : system;
+  std::int64_t workspace = 0;
+  Role role = Role::owner;
+  if (caller) {
+    if (auto err = authorize(*this, who, *op, args, no_id, workspace, role)) return Result::fail(*err);
+  } else {
+    workspace = resolve_workspace(args);
+    if (workspace < 0) return Result::fail(ErrorCode::not_found, "no such object", "introuvable");
+  }
+  Call inner{who, args, workspace, role, no_id};
+  ++call_depth_;
+  struct Restore {
+    int& depth;
+    ~Restore() { --depth; }
+  } restore{call_depth_};
+  return op->handler(*this, inner);
 }
 
 bool EngineContext::is_admin(std::int64_t person) {
@@ -435,56 +479,63 @@ Completion Engine::handle(EngineContext& ctx, Inbound& req) {
   return c;
 }
 
-Result Engine::authorize_and_run(EngineContext& ctx, Inbound& req, const Operation& op) {
-  const Caller& caller = req.caller;
+std::optional<Error> authorize(EngineContext& ctx, const Caller& caller, const Operation& op, const Json& args,
+                               const std::string& client_id, std::int64_t& call_workspace, Role& call_role) {
+  auto fail = [](ErrorCode code, std::string en, std::string fr, std::string field = {}) {
+    return std::optional<Error>(Error{code, std::move(en), std::move(fr), std::move(field), 0});
+  };
   if (op.rule != Rule::anonymous && caller.person == 0)
-    return Result::fail(ErrorCode::unauthenticated, "sign in first", "connectez-vous d'abord");
+    return fail(ErrorCode::unauthenticated, "sign in first", "connectez-vous d'abord");
   if (op.change && caller.read_only)
-    return Result::fail(ErrorCode::forbidden, "this token is read-only",
-                        "ce jeton ne permet que la lecture");
+    return fail(ErrorCode::forbidden, "this token is read-only", "ce jeton ne permet que la lecture");
   if (op.rule == Rule::admin && !caller.admin)
-    return Result::fail(ErrorCode::forbidden, "only an instance administrator may do this",
-                        "réservé aux administrateurs");
+    return fail(ErrorCode::forbidden, "only an instance administrator may do this", "réservé aux administrateurs");
 
-  std::int64_t workspace = ctx.resolve_workspace(req.args);
+  std::int64_t workspace = ctx.resolve_workspace(args);
   Role role = Role::none;
   bool ws_rule = op.rule == Rule::observer || op.rule == Rule::member || op.rule == Rule::owner;
   if (ws_rule && workspace == 0)
-    return Result::fail(ErrorCode::bad_request, "this operation needs a workspace",
-                        "cette opération demande un espace", "args");
+    return fail(ErrorCode::bad_request, "this operation needs a workspace", "cette opération demande un espace", "args");
   if (workspace == -1 || (workspace > 0 && (role = ctx.role_of(caller.person, workspace)) == Role::none)) {
     // A non-member gets the same answer as for an object that does not exist.
-    if (ws_rule || workspace != 0)
-      return Result::fail(ErrorCode::not_found, "no such object", "introuvable");
+    if (ws_rule || workspace != 0) return fail(ErrorCode::not_found, "no such object", "introuvable");
   }
   if (ws_rule) {
     Role needed = op.rule == Rule::owner ? Role::owner : op.rule == Rule::member ? Role::member : Role::observer;
     if (role < needed)
-      return Result::fail(ErrorCode::forbidden,
-                          "your role in this workspace does not allow this (needs " +
-                              std::string(to_string(needed)) + ")",
-                          "votre rôle dans cet espace ne le permet pas");
+      return fail(ErrorCode::forbidden,
+                  "your role in this workspace does not allow this (needs " + std::string(to_string(needed)) + ")",
+                  "votre rôle dans cet espace ne le permet pas");
   }
   if (workspace > 0 && !op.plugin.empty()) {
     auto& q = ctx.sql("SELECT enabled FROM workspace_plugins WHERE workspace_id = ? AND plugin = ?");
     q.bind(1, workspace).bind(2, op.plugin);
     bool enabled = q.step() && q.int64(0) != 0;
     q.reset();
-    if (!enabled) return Result::fail(ErrorCode::not_found, "this plugin is not enabled here",
-                                      "ce module n'est pas activé dans cet espace");
+    if (!enabled)
+      return fail(ErrorCode::not_found, "this plugin is not enabled here", "ce module n'est pas activé dans cet espace");
   }
   if (workspace > 0 && op.change && op.name != "workspaces.archive") {
     auto& q = ctx.sql("SELECT archived FROM workspaces WHERE id = ?");
     q.bind(1, workspace);
     bool archived = q.step() && q.int64(0) != 0;
     q.reset();
-    if (archived) return Result::fail(ErrorCode::conflict, "this workspace is archived",
-                                      "cet espace est archivé");
+    if (archived) return fail(ErrorCode::conflict, "this workspace is archived", "cet espace est archivé");
   }
-
-  Call call{caller, req.args, workspace, role, req.client_id};
+  call_workspace = workspace;
+  call_role = role;
+  Call call{caller, args, workspace, role, client_id};
   if (op.predicate)
-    if (auto err = op.predicate(ctx, call)) return Result::fail(*err);
+    if (auto err = op.predicate(ctx, call)) return err;
+  return std::nullopt;
+}
+
+Result Engine::authorize_and_run(EngineContext& ctx, Inbound& req, const Operation& op) {
+  const Caller& caller = req.caller;
+  std::int64_t workspace = 0;
+  Role role = Role::none;
+  if (auto err = authorize(ctx, caller, op, req.args, req.client_id, workspace, role)) return Result::fail(*err);
+  Call call{caller, req.args, workspace, role, req.client_id};
 
   // Idempotency: the same (person, id) returns the first reply; a different body conflicts.
   bool idempotent = op.change && !req.client_id.empty() && caller.person != 0;
@@ -506,7 +557,9 @@ Result Engine::authorize_and_run(EngineContext& ctx, Inbound& req, const Operati
     q.reset();
   }
   ctx.set_author(caller.person);
+  ctx.caller = &caller;
   Result r = op.handler(ctx, call);
+  ctx.caller = nullptr;
   if (r.is_ok() && idempotent) {
     auto& ins = ctx.sql("INSERT INTO requests(person_id, client_id, request_hash, reply, created_at) VALUES (?,?,?,?,?)");
     ins.bind(1, caller.person).bind(2, req.client_id).bind(3, hash).bind(4, r.value().dump())

@@ -43,7 +43,7 @@ struct Notice {
 struct EventOut {
   std::int64_t workspace = 0;  // 0 for a personal event
   std::int64_t person = 0;     // recipient of a personal event
-  std::int64_t seq = 0;
+  std::int64_t seq = 0;        // 0: transient (Context::broadcast), not in the log
   std::shared_ptr<const std::string> frame;
 };
 
@@ -177,6 +177,14 @@ class EngineContext : public Context {
   std::int64_t schedule(std::string_view name, TimePoint due, const Json& payload) override;
   bool cancel_schedule(std::int64_t id) override;
   void defer(std::function<Json()> work, std::function<void(Context&, const Json&)> then) override;
+  std::int64_t notify(std::int64_t person, const Notification& notification) override;
+  void broadcast(std::int64_t workspace, std::string_view type, const Json& data) override;
+  Result call(std::string_view op, const Json& args) override;
+
+  /// Who is calling: set by the engine around a handler; null in timers and jobs.
+  const Caller* caller = nullptr;
+  /// Where notifications go (the notifications module); unset: only the personal event.
+  std::function<std::int64_t(EngineContext&, std::int64_t, const Notification&)> notifier;
 
   /// Work deferred by requests of this group, started after the commit.
   struct Deferred {
@@ -212,7 +220,13 @@ class EngineContext : public Context {
   std::vector<Output> outputs_;
   std::vector<Deferred> deferred_;
   std::int64_t author_ = 0;
+  int call_depth_ = 0;
 };
+
+/// The permission checks of an operation for a caller (rule, workspace role, plugin
+/// enabled, archived workspace, predicate). Fills `call_workspace` and `call_role`.
+std::optional<Error> authorize(EngineContext& ctx, const Caller& caller, const Operation& op, const Json& args,
+                               const std::string& client_id, std::int64_t& call_workspace, Role& call_role);
 
 /// Core tables of the engine (events, idempotency): module "core".
 std::vector<Migration> core_migrations();

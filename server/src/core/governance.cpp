@@ -148,7 +148,7 @@ std::vector<DemoAccount> Governance::import(Database& db, const Clock& clock, co
     hashes.push_back(hash_password(pw, options.cost));
   }
   Dispatcher none;
-  EngineContext ctx(db, clock, none);
+  EngineContext ctx(db, clock, options.dispatcher ? *options.dispatcher : none);
   std::string now = format_time(clock.now());
   db.exec("BEGIN IMMEDIATE");
   try {
@@ -223,6 +223,8 @@ std::vector<DemoAccount> Governance::import(Database& db, const Clock& clock, co
         }
       }
     }
+    ctx.set_author(0);
+    if (options.after_import) options.after_import(ctx, person_ids, org_ids, ws_ids);
     db.exec("COMMIT");
   } catch (...) {
     db.exec("ROLLBACK");

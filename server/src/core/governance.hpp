@@ -4,6 +4,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,14 @@ struct ImportOptions {
   PasswordCost cost = PasswordCost::interactive;
   /// Plugins to enable in every imported workspace.
   std::vector<std::string> plugins;
+  /// Operations the plugins' import hooks may call (Context::call); null: none.
+  Dispatcher* dispatcher = nullptr;
+  /// Run in the import's transaction once the core rows exist (Plugin::import_pact):
+  /// gets the keys of people, organisations and workspaces mapped to their ids.
+  std::function<void(EngineContext&, const std::map<std::string, std::int64_t>& people,
+                     const std::map<std::string, std::int64_t>& organisations,
+                     const std::map<std::string, std::int64_t>& workspaces)>
+      after_import;
 };
 
 class Governance {

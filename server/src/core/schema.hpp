@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "pacte/result.hpp"
+#include "pacte/util.hpp"
 
 namespace pacte {
 
@@ -15,15 +16,6 @@ namespace pacte {
 /// 10000 characters". Pure function; thread-safe.
 std::optional<Error> validate_schema(const Json& schema, const Json& value,
                                      const std::string& path = "args");
-
-/// Number of Unicode code points in a valid UTF-8 string.
-std::size_t utf8_length(std::string_view s);
-
-/// {"type":"object","additionalProperties":false,"properties":…,"required":…}: the shape
-/// of every operation's arguments.
-Json object_schema(Json properties, std::vector<std::string> required);
-/// A positive integer id.
-const Json& id_schema();
 
 /// Checks that a schema itself only uses the supported keywords (for registration).
 std::optional<std::string> check_schema(const Json& schema);

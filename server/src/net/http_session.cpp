@@ -205,6 +205,10 @@ void HttpSession::handle() {
     handle_export(id);
     return;
   }
+  if (path.rfind("/p/", 0) == 0 && (req_.method() == http::verb::get || req_.method() == http::verb::head)) {
+    handle_resource(path);
+    return;
+  }
   if (path.rfind("/api/", 0) == 0) {
     if (req_.method() != http::verb::post) {
       http::response<http::string_body> res{http::status::method_not_allowed, req_.version()};
@@ -565,6 +569,86 @@ void HttpSession::handle_export(std::int64_t workspace) {
               "attachment; filename=\"pacte-espace-" + std::to_string(workspace) + ".tar\"");
       res.set(http::field::cache_control, "no-store");
       res.body() = tar.finish();
+      self->respond(std::move(res));
+    };
+    ctx.task_completions.push_back(std::move(c));
+  });
+}
+
+// GET /p/<plugin>/<name>[/<rest>][?query]: a plugin's resource (Registrar::add_resource),
+// run on the engine in its own savepoint, with the caller if the request carries a
+// session cookie or a bearer token (anonymous otherwise: the handler decides).
+void HttpSession::handle_resource(const std::string& path) {
+  std::string_view p = std::string_view(path).substr(3);
+  auto slash = p.find('/');
+  std::string plugin(p.substr(0, slash));
+  std::string name, rest;
+  if (slash != std::string_view::npos) {
+    std::string_view tail = p.substr(slash + 1);
+    auto s2 = tail.find('/');
+    name = std::string(tail.substr(0, s2));
+    if (s2 != std::string_view::npos) rest = percent_decode(tail.substr(s2 + 1));
+  }
+  const ResourceHandler* handler = state_.dispatcher.resource(plugin, name);
+  if (!handler) {
+    respond_json(http::status::not_found, Result::fail(ErrorCode::not_found, "no such endpoint", "introuvable").to_reply("fr"));
+    return;
+  }
+  std::map<std::string, std::string> query;
+  std::string target(req_.target());
+  if (auto q = target.find('?'); q != std::string::npos) {
+    std::string_view qs = std::string_view(target).substr(q + 1);
+    while (!qs.empty()) {
+      auto amp = qs.find('&');
+      std::string_view pair = qs.substr(0, amp);
+      auto eq = pair.find('=');
+      if (eq != std::string_view::npos) query[percent_decode(pair.substr(0, eq))] = percent_decode(pair.substr(eq + 1));
+      else if (!pair.empty()) query[percent_decode(pair)] = "";
+      if (amp == std::string_view::npos) break;
+      qs.remove_prefix(amp + 1);
+    }
+  }
+  auto self = shared_from_this();
+  std::string cred = credential();
+  std::string address = this->address();
+  std::string ua(req_[http::field::user_agent]);
+  auto out = std::make_shared<Resource>();
+  state_.engine.post([self, cred, address, ua, handler, rest, query, out](EngineContext& ctx) {
+    Completion c;
+    Caller caller;
+    caller.address = address;
+    caller.user_agent = ua;
+    if (!cred.empty() && !self->state_.accounts.authenticate(ctx, cred, caller)) caller = Caller{};
+    caller.address = address;
+    caller.user_agent = ua;
+    ResourceRequest request{caller, rest, query};
+    ctx.exec("SAVEPOINT res");
+    try {
+      ctx.set_author(caller.person);
+      ctx.caller = &caller;
+      c.result = (*handler)(ctx, request, *out);
+      ctx.caller = nullptr;
+      ctx.set_author(0);
+      ctx.exec(c.result.is_ok() ? "RELEASE res" : "ROLLBACK TO res; RELEASE res");
+    } catch (const std::exception& e) {
+      ctx.caller = nullptr;
+      ctx.set_author(0);
+      ctx.exec("ROLLBACK TO res; RELEASE res");
+      log_error("resource.failed", {{"error", e.what()}});
+      c.result = Result::fail(ErrorCode::unavailable, "internal error", "erreur interne");
+    }
+    c.locale = caller.locale;
+    c.on_done = [self, out](Completion& done) {
+      if (!done.result.is_ok()) {
+        self->respond_json(static_cast<http::status>(http_status(done.result.error().code)), done.result.to_reply(done.locale));
+        return;
+      }
+      http::response<http::string_body> res{http::status::ok, self->req_.version()};
+      res.set(http::field::content_type, out->content_type);
+      if (!out->filename.empty())
+        res.set(http::field::content_disposition, "attachment; filename*=UTF-8''" + encode_filename(out->filename));
+      res.set(http::field::cache_control, out->cacheable ? "private, max-age=60" : "no-store");
+      res.body() = std::move(out->body);
       self->respond(std::move(res));
     };
     ctx.task_completions.push_back(std::move(c));

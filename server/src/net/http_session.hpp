@@ -48,6 +48,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void handle_upload();
   void handle_download(std::int64_t id);
   void handle_export(std::int64_t workspace);
+  void handle_resource(const std::string& path);
   std::string credential() const;
   void respond(http::response<http::string_body> res);
   void respond_json(http::status status, const Json& body, const std::string& set_cookie = {});

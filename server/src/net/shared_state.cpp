@@ -120,7 +120,12 @@ void SharedState::apply(Batch& batch) {
         // Copy: a send may close a slow session, which unsubscribes it.
         for (auto* s : std::vector<WebsocketSession*>(it->second.begin(), it->second.end())) {
           auto sub = s->subscriptions().find(e->workspace);
-          if (sub == s->subscriptions().end() || e->seq <= sub->second.from) continue;
+          if (sub == s->subscriptions().end()) continue;
+          if (e->seq == 0) {  // transient (Context::broadcast): no sequence to advance
+            s->send(e->frame);
+            continue;
+          }
+          if (e->seq <= sub->second.from) continue;
           sub->second.from = e->seq;
           s->send(e->frame);
         }
