@@ -648,6 +648,10 @@ void HttpSession::handle_resource(const std::string& path) {
       if (!out->filename.empty())
         res.set(http::field::content_disposition, "attachment; filename*=UTF-8''" + encode_filename(out->filename));
       res.set(http::field::cache_control, out->cacheable ? "private, max-age=60" : "no-store");
+      // Printable pages are static documents: inline styles, no script, nothing fetched.
+      if (out->content_type.rfind("text/html", 0) == 0)
+        res.set("Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'");
       res.body() = std::move(out->body);
       self->respond(std::move(res));
     };
