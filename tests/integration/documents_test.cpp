@@ -28,7 +28,8 @@ Json ok(TestServer& s, const Person& p, const std::string& op, const Json& args)
 }
 
 std::int64_t org_id(TestServer& s, const Person& p, const std::string& key) {
-  for (auto& o : ok(s, p, "orgs.list", Json::object())["organisations"])
+  Json orgs = ok(s, p, "orgs.list", Json::object())["organisations"];  // stored: no range-for over a temporary
+  for (auto& o : orgs)
     if (o["key"] == key) return o["id"];
   ADD_FAILURE() << "no organisation " << key;
   return 0;
