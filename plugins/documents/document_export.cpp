@@ -86,7 +86,7 @@ std::string render_html(const Json& v) {
       "h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #999}\n"
       ".meta{border:1px solid #444;padding:0.5rem 1rem}.hash{font-family:monospace;word-break:break-all}\n"
       ".body{white-space:pre-wrap}table{border-collapse:collapse;width:100%}th,td{border:1px solid #666;padding:0.3rem;text-align:left;vertical-align:top}\n"
-      ".flag{font-weight:bold}@media print{body{margin:0}}\n"
+      ".flag{font-weight:bold}.date{white-space:nowrap}@media print{body{margin:0}}\n"
       "</style>\n</head>\n<body>\n";
   out += "<h1>" + e(str(v, "document_title")) + "</h1>\n<dl class=\"meta\">\n";
   out += "<dt>Version</dt><dd>" + num(v, "number") + " — " + e(str(v, "label")) + "</dd>\n";
@@ -107,7 +107,7 @@ std::string render_html(const Json& v) {
     out += "<table>\n<thead><tr><th>Organisation</th><th>Instance</th><th>Date</th><th>Décision</th><th>Référence</th><th>Empreinte</th></tr></thead>\n<tbody>\n";
     for (auto& val : validations) {
       bool matches = val.value("matches", false);
-      out += "<tr><td>" + e(str(val, "organisation_name")) + "</td><td>" + e(str(val, "body")) + "</td><td>" +
+      out += "<tr><td>" + e(str(val, "organisation_name")) + "</td><td>" + e(str(val, "body")) + "</td><td class=\"date\">" +
              e(str(val, "meeting_date")) + "</td><td>" + e(decision_fr(str(val, "decision"))) +
              (str(val, "note").empty() ? "" : "<br>" + e(str(val, "note"))) + "</td><td>" + e(str(val, "reference")) +
              "</td><td>" + (matches ? "cette version" : "<span class=\"flag\">autre texte : </span><span class=\"hash\">" + e(str(val, "hash")) + "</span>") +

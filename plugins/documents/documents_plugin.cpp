@@ -562,7 +562,7 @@ std::optional<Result> freeze(Context& ctx, const Document& d, Version& v, std::o
         fr += name + " n'a pas validé ce texte";
       }
     }
-    return Result::fail(ErrorCode::conflict, "cannot freeze: " + en, "impossible de figer : " + fr, "args.version");
+    return Result::fail(ErrorCode::conflict, "Cannot freeze: " + en + ".", "Impossible de figer : " + fr + ".", "args.version");
   }
   std::vector<std::int64_t> previous;
   auto& q = ctx.sql("SELECT id FROM documents_versions WHERE document_id = ? AND status = 'frozen'");

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "pacte/util.hpp"
 #include "support/test_server.hpp"
 
 using namespace pacte::test;
@@ -111,7 +112,9 @@ TEST(Documents, TheSeedPactIsVersionOneFrozenWithItsBoardsValidations) {
   // The canonical text and the hashes (docs/documents.md): stable across runs and
   // platforms, so this value is written down; it changes only if the text does.
   std::string hash = v["hash"];
-  EXPECT_EQ(hash.size(), 64u);
+  EXPECT_EQ(hash, "adf4dacd17dde6c147bf2c474a7dd6349099d7f8a6cd8b933b24d6e0a3afe574");
+  // Anyone can check it from the canonical text (also done with sha256sum on it).
+  EXPECT_EQ(pacte::sha256_hex(v["canonical"].get<std::string>()), hash);
   EXPECT_EQ(v["canonical"].get<std::string>().rfind("\xC2\xA7 parties\n# Entre\n\n", 0), 0u);
   for (auto& s : v["sections"]) EXPECT_EQ(s["hash"].get<std::string>().size(), 64u);
 

@@ -146,7 +146,7 @@ const fr = {
   none: 'Aucun texte dans cet espace.',
   document: 'Texte',
   version: 'Version',
-  versionOption: 'Version {n} — {label} ({status})',
+  versionOption: '{name} ({status})',
   status_draft: 'brouillon',
   status_proposed: 'proposée',
   status_under_review: 'en cours de validation',
@@ -261,7 +261,7 @@ const en: Record<Key, string> = {
   none: 'No document in this workspace.',
   document: 'Document',
   version: 'Version',
-  versionOption: 'Version {n} — {label} ({status})',
+  versionOption: '{name} ({status})',
   status_draft: 'draft',
   status_proposed: 'proposed',
   status_under_review: 'under review',
@@ -372,6 +372,12 @@ function tr(key: Key, vars: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }
 
+/** "Version 2" alone when the label is the default one, else "Version 2 — label". */
+function versionName(v: { number: number; label: string }): string {
+  const head = `${tr('version')} ${v.number}`;
+  return !v.label || v.label === `Version ${v.number}` ? head : `${head} — ${v.label}`;
+}
+
 function statusText(s: string): string {
   return tr(`status_${s}` as Key);
 }
@@ -458,6 +464,10 @@ const styles = html`<style>
     text-decoration-thickness: 2px;
     background: #e3f4e6;
     color: #0b4f1c;
+  }
+  pacte-panel-documents .redline del + ins,
+  pacte-panel-documents .redline ins + del {
+    margin-left: 0.3em;
   }
   pacte-panel-documents .redline del {
     text-decoration: line-through;
@@ -570,6 +580,7 @@ export class DocumentsPanel extends LitElement {
   private reloadTimer: ReturnType<typeof setTimeout> | null = null;
   private commentDrafts = new Map<string, string>();
   private replyTo = new Map<number, number | null>();
+  private cmpChosen = false;
 
   constructor() {
     super();
@@ -705,7 +716,9 @@ export class DocumentsPanel extends LitElement {
     this.versions = doc.document.versions ?? [];
     if (!this.versions.some((v) => v.id === this.versionId)) this.versionId = this.versions[this.versions.length - 1]?.id ?? 0;
     await Promise.all([this.loadVersion(), this.loadProposals()]);
-    if (!this.cmpTarget || !this.versions.some((v) => v.id === this.cmpTarget)) {
+    // Until someone picks versions to compare, the comparison follows the newest version
+    // against its parent (a new version created meanwhile is what people want to see).
+    if (!this.cmpChosen || !this.versions.some((v) => v.id === this.cmpTarget)) {
       const last = this.versions[this.versions.length - 1];
       this.cmpTarget = last?.id ?? 0;
       this.cmpBase = last?.parent ?? this.versions[0]?.id ?? 0;
@@ -762,6 +775,7 @@ export class DocumentsPanel extends LitElement {
     this.versionId = 0;
     this.comparison = null;
     this.cmpTarget = 0;
+    this.cmpChosen = false;
     await this.loadDocument();
   }
 
@@ -970,7 +984,7 @@ export class DocumentsPanel extends LitElement {
           ${[...this.versions].reverse().map(
             (v) =>
               html`<option value=${v.id} ?selected=${v.id === this.versionId}>
-                ${tr('versionOption', { n: v.number, label: v.label, status: statusText(v.status) })}
+                ${tr('versionOption', { name: versionName(v), status: statusText(v.status) })}
               </option>`,
           )}
         </select>
@@ -988,7 +1002,7 @@ export class DocumentsPanel extends LitElement {
     const open = this.proposals.filter((p) => p.status === 'open').length;
     return html`<div class="doc-meta" data-testid="documents-meta">
         <p>
-          <strong>${tr('version')} ${v.number}</strong> — ${v.label} ·
+          <strong>${versionName(v)}</strong> ·
           <span class="tag ${v.status === 'frozen' ? 'tag-ok' : ''}" data-testid="documents-version-status">${statusText(v.status)}</span>
           ${v.frozen_at ? html` · ${tr('frozenOn', { date: formatDateTime(v.frozen_at) })}` : nothing}
         </p>
@@ -1247,7 +1261,7 @@ export class DocumentsPanel extends LitElement {
     const options = (selected: number) =>
       [...this.versions].reverse().map(
         (v) => html`<option value=${v.id} ?selected=${v.id === selected}>
-          ${tr('versionOption', { n: v.number, label: v.label, status: statusText(v.status) })}
+          ${tr('versionOption', { name: versionName(v), status: statusText(v.status) })}
         </option>`,
       );
     const c = this.comparison;
@@ -1259,12 +1273,18 @@ export class DocumentsPanel extends LitElement {
         <div class="field">
           <label for="doc-cmp-base">${tr('base')}</label>
           <select id="doc-cmp-base" data-testid="documents-cmp-base"
-            @change=${(e: Event) => (this.cmpBase = Number((e.target as HTMLSelectElement).value))}>${options(this.cmpBase)}</select>
+            @change=${(e: Event) => {
+              this.cmpBase = Number((e.target as HTMLSelectElement).value);
+              this.cmpChosen = true;
+            }}>${options(this.cmpBase)}</select>
         </div>
         <div class="field">
           <label for="doc-cmp-target">${tr('target')}</label>
           <select id="doc-cmp-target" data-testid="documents-cmp-target"
-            @change=${(e: Event) => (this.cmpTarget = Number((e.target as HTMLSelectElement).value))}>${options(this.cmpTarget)}</select>
+            @change=${(e: Event) => {
+              this.cmpTarget = Number((e.target as HTMLSelectElement).value);
+              this.cmpChosen = true;
+            }}>${options(this.cmpTarget)}</select>
         </div>
         <button class="btn btn-secondary" type="submit" data-testid="documents-cmp-run">${tr('compareButton')}</button>
       </form>
@@ -1280,15 +1300,13 @@ export class DocumentsPanel extends LitElement {
                       ${s.heading_diff ? this.renderDiff(s.heading_diff) : (s.after ?? s.before)?.heading}
                       <span class="tag">${tr(`cs_${s.status}` as Key)}${s.moved ? ` · ${tr('cs_moved')}` : ''}</span>
                     </h3>
-                    <div class="redline">
-                      ${s.status === 'changed'
-                        ? this.renderDiff(s.body_diff ?? [])
-                        : s.status === 'added'
-                          ? this.renderDiff([{ op: 'insert', text: s.after?.body ?? '' }])
-                          : s.status === 'removed'
-                            ? this.renderDiff([{ op: 'delete', text: s.before?.body ?? '' }])
-                            : s.after?.body}
-                    </div>
+                    <div class="redline">${s.status === 'changed'
+                      ? this.renderDiff(s.body_diff ?? [])
+                      : s.status === 'added'
+                        ? this.renderDiff([{ op: 'insert', text: s.after?.body ?? '' }])
+                        : s.status === 'removed'
+                          ? this.renderDiff([{ op: 'delete', text: s.before?.body ?? '' }])
+                          : s.after?.body}</div>
                   </article>`,
                 )
               : html`<p>${tr('identical')}</p>`}
@@ -1297,8 +1315,15 @@ export class DocumentsPanel extends LitElement {
   }
 
   private renderValidations(v: Version) {
-    const dateText = (val: Validation) =>
-      val.date_precision === 'month' ? tr('monthOnly', { month: val.meeting_date }) : val.meeting_date;
+    const dateText = (val: Validation) => {
+      // Shown as written in the minutes: "15 mars 2023", or "mars 2023" when only the month is known.
+      const locale = getLocale() === 'en' ? 'en-GB' : 'fr-FR';
+      const day = val.date_precision === 'day';
+      const at = new Date(`${val.meeting_date}${day ? '' : '-01'}T12:00:00Z`);
+      if (Number.isNaN(at.getTime())) return val.meeting_date;
+      const text = at.toLocaleDateString(locale, { timeZone: 'UTC', year: 'numeric', month: 'long', ...(day ? { day: 'numeric' } : {}) });
+      return day ? text : tr('monthOnly', { month: text });
+    };
     return html`<div data-testid="documents-validations">
       <h3>${tr('required')}</h3>
       <ul>

@@ -64,6 +64,7 @@ export default function ({ step, S, fail, openWorkspace, runAxe, shot, textOf, T
     const ins = await mine.first().locator('ins').allTextContents();
     if (!del.some((t) => t.includes('deux')) || !ins.some((t) => t.includes('trois')))
       fail(`the proposal's redline does not show deux → trois (del: ${JSON.stringify(del)}, ins: ${JSON.stringify(ins)})`);
+    await mine.first().scrollIntoViewIfNeeded();
     await shot(page, 'documents-proposal.png');
     await runAxe(page, 'documents panel (proposals)');
   });
@@ -106,6 +107,7 @@ export default function ({ step, S, fail, openWorkspace, runAxe, shot, textOf, T
       fail(`the redline of article 5 reads del "${del}" / ins "${ins}", expected deux → trois`);
     const style = await art5.locator('del').first().evaluate((el) => getComputedStyle(el).textDecorationLine);
     if (!style.includes('line-through')) fail(`deleted text is not struck through (text-decoration: ${style})`);
+    await art5.scrollIntoViewIfNeeded();
     await shot(page, 'documents-redline.png');
     await runAxe(page, 'documents panel (redline)');
   });
@@ -145,6 +147,39 @@ export default function ({ step, S, fail, openWorkspace, runAxe, shot, textOf, T
     const missing = await page.locator(`${PANEL} [data-testid="documents-required"][data-state="missing"]`).count();
     if (missing !== 4) fail(`the validations view lists ${missing} missing boards, expected 4`);
     await shot(page, 'documents-freeze-refused.png');
+    // Version 1's validations: the seed's four boards, two dates known only to the month.
+    await page.click(`${PANEL} [data-testid="documents-tab-read"]`);
+    await select.selectOption(await select.locator('option').last().getAttribute('value'));
+    await page.click(`${PANEL} [data-testid="documents-tab-validations"]`);
+    const rows = page.locator(`${PANEL} [data-testid="documents-validation"]`);
+    try {
+      await page.waitForFunction((s) => document.querySelectorAll(s).length === 4, `${PANEL} [data-testid="documents-validation"]`);
+    } catch {
+      fail(`version 1 shows ${await rows.count()} validations, expected the seed's 4`);
+    }
+    const table = (await page.locator(`${PANEL} [data-testid="documents-validations"] table`).textContent()).replace(/\s+/g, ' ');
+    if (!table.includes('DCM-2023-117') || !table.includes('mars 2023 (jour non connu)') || !table.includes('15 mars 2023')) fail(`the validations table reads "${table.slice(0, 300)}"`);
+    await rows.first().scrollIntoViewIfNeeded();
+    await shot(page, 'documents-validations.png');
+    await runAxe(page, 'documents panel (validations of version 1)');
     await runAxe(page, 'documents panel (validations)');
+  });
+
+  step('documents: the panel fits a phone (360×740) and is accessible there', async () => {
+    const { page } = S.b;
+    await page.setViewportSize({ width: 360, height: 740 });
+    try {
+      await page.click(`${PANEL} [data-testid="documents-tab-compare"]`);
+      await page.click(`${PANEL} [data-testid="documents-cmp-run"]`);
+      const art5 = page.locator(`${PANEL} [data-testid="documents-redline"] [data-section="art.5"]`);
+      await art5.waitFor({ state: 'visible' });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (overflow > 1) fail(`the documents panel scrolls sideways by ${overflow}px on a phone`);
+      await art5.scrollIntoViewIfNeeded();
+      await shot(page, 'documents-phone.png');
+      await runAxe(page, 'documents panel on a phone');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 }
