@@ -543,6 +543,7 @@ export class DocumentsPanel extends LitElement {
     actionError: { state: true },
     announce: { state: true },
     openComments: { state: true },
+    sectionCounts: { state: true },
     comments: { state: true },
     names: { state: true },
     orgs: { state: true },
@@ -568,8 +569,9 @@ export class DocumentsPanel extends LitElement {
   declare cmpTarget: number;
   declare actionError: string;
   declare announce: string;
-  declare openComments: Set<number>;
-  declare comments: Map<number, Comment[]>;
+  declare openComments: Set<string>;
+  declare sectionCounts: Map<string, number>;
+  declare comments: Map<string, Comment[]>;
   declare names: Map<number, string>;
   declare orgs: { id: number; name: string }[];
 
@@ -579,7 +581,7 @@ export class DocumentsPanel extends LitElement {
   private loadedFor = 0;
   private reloadTimer: ReturnType<typeof setTimeout> | null = null;
   private commentDrafts = new Map<string, string>();
-  private replyTo = new Map<number, number | null>();
+  private replyTo = new Map<string, number | null>();
   private cmpChosen = false;
 
   constructor() {
@@ -602,6 +604,7 @@ export class DocumentsPanel extends LitElement {
     this.actionError = '';
     this.announce = '';
     this.openComments = new Set();
+    this.sectionCounts = new Map();
     this.comments = new Map();
     this.names = new Map();
     this.orgs = [];
@@ -732,6 +735,7 @@ export class DocumentsPanel extends LitElement {
     }
     const r = await this.client.request<{ version: Version }>('documents.version.get', { version: this.versionId });
     this.version = r.version;
+    await this.loadSectionCounts();
   }
 
   private async loadProposals(): Promise<void> {
@@ -752,11 +756,29 @@ export class DocumentsPanel extends LitElement {
     }
   }
 
-  private async loadComments(proposal: number): Promise<void> {
-    const r = await this.client.request<{ comments: Comment[] }>('documents.comments', { proposal });
+  /** A discussion: "p:<proposal id>", or "s:<section key>" (a section's, across versions). */
+  private threadArgs(thread: string): Record<string, unknown> {
+    return thread.startsWith('p:')
+      ? { proposal: Number(thread.slice(2)) }
+      : { version: this.versionId, section: thread.slice(2) };
+  }
+
+  private async loadComments(thread: string): Promise<void> {
+    const r = await this.client.request<{ comments: Comment[] }>('documents.comments', this.threadArgs(thread));
     const next = new Map(this.comments);
-    next.set(proposal, r.comments ?? []);
+    next.set(thread, r.comments ?? []);
     this.comments = next;
+  }
+
+  /** How many comments each section has (its discussion follows its key through versions). */
+  private async loadSectionCounts(): Promise<void> {
+    if (!this.versionId) return;
+    const r = await this.client.request<{ comments: (Comment & { section: string | null })[] }>('documents.comments', {
+      version: this.versionId,
+    });
+    const counts = new Map<string, number>();
+    for (const c of r.comments ?? []) if (c.section) counts.set(c.section, (counts.get(c.section) ?? 0) + 1);
+    this.sectionCounts = counts;
   }
 
   // -------------------------------------------------------------------------- actions
@@ -909,32 +931,32 @@ export class DocumentsPanel extends LitElement {
     }
   }
 
-  private async toggleComments(p: Proposal): Promise<void> {
+  private async toggleComments(thread: string): Promise<void> {
     const open = new Set(this.openComments);
-    if (open.has(p.id)) open.delete(p.id);
+    if (open.has(thread)) open.delete(thread);
     else {
-      open.add(p.id);
-      await this.loadComments(p.id);
+      open.add(thread);
+      await this.loadComments(thread);
     }
     this.openComments = open;
   }
 
-  private async sendComment(e: Event, p: Proposal): Promise<void> {
+  private async sendComment(e: Event, thread: string): Promise<void> {
     e.preventDefault();
-    const key = `p${p.id}`;
-    const body = (this.commentDrafts.get(key) ?? '').trim();
+    const body = (this.commentDrafts.get(thread) ?? '').trim();
     if (!body || this.busy) return;
     this.busy = true;
     this.actionError = '';
     try {
-      const args: Record<string, unknown> = { proposal: p.id, body };
-      const parent = this.replyTo.get(p.id);
+      const args: Record<string, unknown> = { ...this.threadArgs(thread), body };
+      const parent = this.replyTo.get(thread);
       if (parent) args.parent = parent;
       await this.client.request('documents.comment', args);
-      this.commentDrafts.set(key, '');
-      this.replyTo.set(p.id, null);
-      await this.loadComments(p.id);
-      await this.loadProposals();
+      this.commentDrafts.set(thread, '');
+      this.replyTo.set(thread, null);
+      await this.loadComments(thread);
+      if (thread.startsWith('p:')) await this.loadProposals();
+      else await this.loadSectionCounts();
     } catch (err) {
       this.actionError = errorText(err);
     } finally {
@@ -1094,7 +1116,14 @@ export class DocumentsPanel extends LitElement {
                       ${tr('edit')}<span class="visually-hidden"> : ${s.heading}</span>
                     </button>`
                   : nothing}
+                <button class="btn btn-link" type="button" data-testid="documents-section-comments-${s.key}"
+                  aria-expanded=${this.openComments.has(`s:${s.key}`) ? 'true' : 'false'}
+                  @click=${() => this.toggleComments(`s:${s.key}`)}>
+                  ${this.openComments.has(`s:${s.key}`) ? tr('hideComments') : tr('commentsN', { n: this.sectionCounts.get(s.key) ?? 0 })}<span
+                    class="visually-hidden"> : ${s.heading}</span>
+                </button>
               </div>`}
+          ${this.openComments.has(`s:${s.key}`) ? this.renderComments(`s:${s.key}`) : nothing}
         </article>`,
       )}
     </div>`;
@@ -1203,12 +1232,12 @@ export class DocumentsPanel extends LitElement {
                   ? html`<button class="btn btn-ghost btn-small" type="button" ?disabled=${this.busy}
                       @click=${() => this.decide(p, 'withdraw')}>${tr('withdraw')}</button>`
                   : nothing}
-                <button class="btn btn-link" type="button" aria-expanded=${this.openComments.has(p.id) ? 'true' : 'false'}
-                  @click=${() => this.toggleComments(p)}>
-                  ${this.openComments.has(p.id) ? tr('hideComments') : tr('commentsN', { n: p.comments })}
+                <button class="btn btn-link" type="button" aria-expanded=${this.openComments.has(`p:${p.id}`) ? 'true' : 'false'}
+                  @click=${() => this.toggleComments(`p:${p.id}`)}>
+                  ${this.openComments.has(`p:${p.id}`) ? tr('hideComments') : tr('commentsN', { n: p.comments })}
                 </button>
               </div>
-              ${this.openComments.has(p.id) ? this.renderComments(p) : nothing}
+              ${this.openComments.has(`p:${p.id}`) ? this.renderComments(`p:${p.id}`) : nothing}
             </article>
           </li>`;
         })}
@@ -1216,8 +1245,9 @@ export class DocumentsPanel extends LitElement {
       <p class="form-error" role="alert">${this.actionError}</p>`;
   }
 
-  private renderComments(p: Proposal) {
-    const all = this.comments.get(p.id) ?? [];
+  private renderComments(thread: string) {
+    const all = this.comments.get(thread) ?? [];
+    const field = `doc-comment-${thread.replace(/[^a-z0-9]/gi, '-')}`;
     const children = (parent: number | null): Comment[] => all.filter((c) => (c.parent ?? null) === parent);
     const tree = (parent: number | null): unknown => {
       const list = children(parent);
@@ -1230,9 +1260,9 @@ export class DocumentsPanel extends LitElement {
             <div>${unsafeHTML(renderMarkdown(c.body))}</div>
             ${this.canWrite()
               ? html`<button class="btn btn-link" type="button" @click=${() => {
-                  this.replyTo.set(p.id, c.id);
+                  this.replyTo.set(thread, c.id);
                   this.requestUpdate();
-                  void this.updateComplete.then(() => this.querySelector<HTMLElement>(`#doc-comment-${p.id}`)?.focus());
+                  void this.updateComplete.then(() => this.querySelector<HTMLElement>(`#${field}`)?.focus());
                 }}>${tr('reply')}</button>`
               : nothing}
             ${tree(c.id)}
@@ -1240,16 +1270,15 @@ export class DocumentsPanel extends LitElement {
         )}
       </ul>`;
     };
-    const key = `p${p.id}`;
-    const replying = this.replyTo.get(p.id);
-    return html`<div>
+    const replying = this.replyTo.get(thread);
+    return html`<div class="doc-thread">
       ${all.length ? tree(null) : html`<p class="muted">${tr('noComments')}</p>`}
       ${this.canWrite()
-        ? html`<form @submit=${(e: Event) => this.sendComment(e, p)}>
+        ? html`<form @submit=${(e: Event) => this.sendComment(e, thread)}>
             <div class="field">
-              <label for="doc-comment-${p.id}">${replying ? tr('replyTo') : tr('comment')}</label>
-              <textarea id="doc-comment-${p.id}" .value=${this.commentDrafts.get(key) ?? ''}
-                @input=${(e: Event) => this.commentDrafts.set(key, (e.target as HTMLTextAreaElement).value)}></textarea>
+              <label for=${field}>${replying ? tr('replyTo') : tr('comment')}</label>
+              <textarea id=${field} .value=${this.commentDrafts.get(thread) ?? ''}
+                @input=${(e: Event) => this.commentDrafts.set(thread, (e.target as HTMLTextAreaElement).value)}></textarea>
             </div>
             <button class="btn btn-secondary btn-small" type="submit" ?disabled=${this.busy}>${tr('send')}</button>
           </form>`

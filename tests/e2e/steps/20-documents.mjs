@@ -182,4 +182,23 @@ export default function ({ step, S, fail, openWorkspace, runAxe, shot, textOf, T
       await page.setViewportSize({ width: 1280, height: 800 });
     }
   });
+
+  step('documents: a partner comments on a section; the thread shows it', async () => {
+    const { page } = S.b;
+    await page.click(`${PANEL} [data-testid="documents-tab-read"]`);
+    const toggle = page.locator(`${PANEL} [data-testid="documents-section-comments-art.6"]`);
+    await toggle.click();
+    const field = page.locator(`${PANEL} #doc-comment-s-art-6`);
+    await field.waitFor({ state: 'visible' });
+    const text = `Le préavis de 3 mois nous convient (${RUN}).`;
+    await field.fill(text);
+    await page.locator(`${PANEL} [data-section="art.6"] .doc-thread button[type="submit"]`).click();
+    try {
+      await page.locator(`${PANEL} [data-section="art.6"] .doc-thread li`, { hasText: RUN }).waitFor({ state: 'visible' });
+    } catch {
+      fail('the comment on article 6 does not show in its thread');
+    }
+    if ((await field.inputValue()) !== '') fail('the comment field was not emptied after sending');
+    await runAxe(page, 'documents panel (section comments)');
+  });
 }
