@@ -1003,6 +1003,8 @@ Result decide_proposal(Context& ctx, const Call& call, const std::string& decisi
       if (!target || target->document != p->document)
         return no_such("draft of this document", "brouillon de ce texte", "args.into");
       if (target->status != "draft") return not_editable(*target);
+    } else if (auto base_version = load_version(ctx, p->version); base_version && base_version->status == "draft") {
+      target = base_version;  // a proposal on a draft goes into that draft
     } else {
       // The latest draft that grew from the proposal's base, else a new one.
       auto& q = ctx.sql(

@@ -263,6 +263,14 @@ TEST(Documents, APartnerProposesAChangeToArticle5AndTheOwnerAcceptsItIntoANewDra
                {{"version", d.v1}, {"section", "art.5"}, {"kind", "replace"}, {"body", "Un an."}, {"rationale", "Plus court."}})["proposal"];
   EXPECT_EQ(code_of(call(server, ville, "documents.proposal.accept", {{"proposal", p5["id"]}})), "conflict");
 
+  // A proposal on a draft goes into that very draft.
+  Json p6 = ok(server, aqcv, "documents.propose",
+               {{"version", v2["id"]}, {"section", "art.6"}, {"kind", "replace"}, {"body", "Préavis de six mois."},
+                {"rationale", "Plus de temps."}})["proposal"];
+  Json into = ok(server, ville, "documents.proposal.accept", {{"proposal", p6["id"]}})["version"];
+  EXPECT_EQ(into["id"], v2["id"]);
+  EXPECT_EQ((*section(into, "art.6"))["body"], "Préavis de six mois.");
+
   // Bad proposals.
   EXPECT_EQ(code_of(call(server, csab, "documents.propose",
                          {{"version", d.v1}, {"section", "art.99"}, {"kind", "delete"}, {"rationale", "x"}})),
