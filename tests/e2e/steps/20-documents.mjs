@@ -201,4 +201,36 @@ export default function ({ step, S, fail, openWorkspace, runAxe, shot, textOf, T
     if ((await field.inputValue()) !== '') fail('the comment field was not emptied after sending');
     await runAxe(page, 'documents panel (section comments)');
   });
+
+  step('documents: the owner records a board validation of the draft through the form', async () => {
+    const { page } = S.a;
+    const select = page.locator(`${PANEL} [data-testid="documents-version-select"]`);
+    await select.selectOption(await select.locator('option').first().getAttribute('value'));
+    await page.waitForFunction(
+      (panel) => document.querySelector(`${panel} [data-testid="documents-version-status"]`)?.textContent.trim() === 'en cours de validation',
+      PANEL,
+    );
+    await page.click(`${PANEL} [data-testid="documents-tab-validations"]`);
+    await page.click(`${PANEL} [data-testid="documents-record"]`);
+    const org = page.locator(`${PANEL} #doc-form-organisation`);
+    await org.selectOption({ label: 'Association de Quartier du Centre-Ville' });
+    await page.fill(`${PANEL} #doc-form-instance`, "conseil d'administration");
+    await page.fill(`${PANEL} #doc-form-date`, '2026-05');
+    await page.click(`${PANEL} .doc-form button[type="submit"]`);
+    try {
+      await page.waitForFunction(
+        (panel) => {
+          const items = [...document.querySelectorAll(`${panel} [data-testid="documents-required"]`)];
+          return items.some((el) => el.textContent.includes('Association de Quartier du Centre-Ville') && el.dataset.state === 'approved');
+        },
+        PANEL,
+      );
+    } catch {
+      const err = await page.locator(`${PANEL} .doc-form .form-error`).textContent().catch(() => '');
+      fail(`the AQCV validation is not counted for the draft (form error: "${err?.trim()}")`);
+    }
+    const table = (await page.locator(`${PANEL} [data-testid="documents-validations"] table`).textContent()).replace(/\s+/g, ' ');
+    if (!table.includes('mai 2026 (jour non connu)') || !table.includes('cette version')) fail(`the validations table reads "${table}"`);
+    await runAxe(page, 'documents panel (a validation recorded)');
+  });
 }
