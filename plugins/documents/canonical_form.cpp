@@ -28,7 +28,9 @@ std::optional<std::string> to_nfc(std::string_view text) {
 
 namespace {
 
-bool blank_char(char c) { return c == ' ' || c == '\t'; }
+bool blank_char(char c) {
+  return c == ' ' || c == '\t';
+}
 
 /// Splits on LF after turning CRLF and lone CR into LF.
 std::vector<std::string> lines_of(std::string_view text) {
@@ -124,7 +126,8 @@ CanonicalForm canonical_form(const std::vector<Section>& sections) {
     s.key = sections[i].key;
     auto heading = normalize_heading(sections[i].heading);
     auto body = normalize_body(sections[i].body);
-    if (!heading || !body || !pacte::valid_utf8(s.key)) throw std::invalid_argument("section text is not valid UTF-8");
+    if (!heading || !body || !pacte::valid_utf8(s.key))
+      throw std::invalid_argument("section text is not valid UTF-8");
     s.heading = std::move(*heading);
     s.body = std::move(*body);
     std::string block = canonical_block(s);

@@ -30,16 +30,16 @@ namespace {
 using pacte::Call;
 using pacte::Context;
 using pacte::ErrorCode;
+using pacte::id_schema;
 using pacte::Json;
+using pacte::object_schema;
 using pacte::Result;
 using pacte::Role;
 using pacte::Rule;
-using pacte::id_schema;
-using pacte::object_schema;
 using pacte::string_schema;
 
 constexpr int kMaxSections = 300;
-constexpr int kMaxBody = 20000;     // code points of one section's body
+constexpr int kMaxBody = 20000;  // code points of one section's body
 constexpr int kMaxHeading = 300;
 constexpr int kListLimit = 500;
 
@@ -70,7 +70,9 @@ struct Version {
 };
 
 std::optional<Document> load_document(Context& ctx, std::int64_t id) {
-  auto& q = ctx.sql("SELECT id, workspace_id, key, title, created_by, created_at FROM documents_documents WHERE id = ?");
+  auto& q = ctx.sql(
+      "SELECT id, workspace_id, key, title, created_by, created_at FROM documents_documents WHERE "
+      "id = ?");
   q.bind(1, id);
   if (!q.step()) {
     q.reset();
@@ -83,7 +85,8 @@ std::optional<Document> load_document(Context& ctx, std::int64_t id) {
 
 std::optional<Version> load_version(Context& ctx, std::int64_t id) {
   auto& q = ctx.sql(
-      "SELECT id, document_id, number, parent_id, label, status, author, created_at, status_at, hash, frozen_at, "
+      "SELECT id, document_id, number, parent_id, label, status, author, created_at, status_at, "
+      "hash, frozen_at, "
       "frozen_by FROM documents_versions WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) {
@@ -109,7 +112,8 @@ std::optional<Version> load_version(Context& ctx, std::int64_t id) {
 
 std::vector<Section> load_sections(Context& ctx, std::int64_t version) {
   std::vector<Section> out;
-  auto& q = ctx.sql("SELECT key, heading, body FROM documents_sections WHERE version_id = ? ORDER BY position");
+  auto& q = ctx.sql(
+      "SELECT key, heading, body FROM documents_sections WHERE version_id = ? ORDER BY position");
   q.bind(1, version);
   while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2)});
   q.reset();
@@ -117,12 +121,14 @@ std::vector<Section> load_sections(Context& ctx, std::int64_t version) {
 }
 
 /// Replaces a version's sections (already normalised) and stores its hashes.
-CanonicalForm store_sections(Context& ctx, std::int64_t version, const std::vector<Section>& sections) {
+CanonicalForm store_sections(Context& ctx, std::int64_t version,
+                             const std::vector<Section>& sections) {
   CanonicalForm form = canonical_form(sections);
   ctx.sql("DELETE FROM documents_sections WHERE version_id = ?").bind(1, version).run();
   for (std::size_t i = 0; i < sections.size(); ++i) {
     auto& ins = ctx.sql(
-        "INSERT INTO documents_sections(version_id, position, key, heading, body, hash) VALUES (?,?,?,?,?,?)");
+        "INSERT INTO documents_sections(version_id, position, key, heading, body, hash) VALUES "
+        "(?,?,?,?,?,?)");
     ins.bind(1, version)
         .bind(2, static_cast<std::int64_t>(i))
         .bind(3, sections[i].key)
@@ -131,7 +137,10 @@ CanonicalForm store_sections(Context& ctx, std::int64_t version, const std::vect
         .bind(6, form.section_hashes[i])
         .run();
   }
-  ctx.sql("UPDATE documents_versions SET hash = ? WHERE id = ?").bind(1, form.hash).bind(2, version).run();
+  ctx.sql("UPDATE documents_versions SET hash = ? WHERE id = ?")
+      .bind(1, form.hash)
+      .bind(2, version)
+      .run();
   return form;
 }
 
@@ -140,7 +149,8 @@ std::map<std::int64_t, Json> organisations(Context& ctx) {
   std::map<std::int64_t, Json> out;
   Result r = ctx.call("orgs.list", Json::object());
   if (!r.is_ok()) return out;
-  for (auto& o : r.value().value("organisations", Json::array())) out[o.at("id").get<std::int64_t>()] = o;
+  for (auto& o : r.value().value("organisations", Json::array()))
+    out[o.at("id").get<std::int64_t>()] = o;
   return out;
 }
 
@@ -149,13 +159,15 @@ std::string org_name(const std::map<std::int64_t, Json>& orgs, std::int64_t id) 
   return it == orgs.end() ? "#" + std::to_string(id) : it->second.value("name", "");
 }
 
-std::string subject_of(std::int64_t document) { return "document:" + std::to_string(document); }
+std::string subject_of(std::int64_t document) {
+  return "document:" + std::to_string(document);
+}
 
 // --- Errors -------------------------------------------------------------------------------
 
 Result no_such(const char* what_en, const char* what_fr, const char* field) {
-  return Result::fail(ErrorCode::not_found, std::string("no such ") + what_en, std::string(what_fr) + " introuvable",
-                      field);
+  return Result::fail(ErrorCode::not_found, std::string("no such ") + what_en,
+                      std::string(what_fr) + " introuvable", field);
 }
 
 Result bad(const std::string& field, const std::string& en, const std::string& fr) {
@@ -164,13 +176,16 @@ Result bad(const std::string& field, const std::string& en, const std::string& f
 
 Result not_editable(const Version& v) {
   if (v.status == "frozen" || v.status == "superseded")
-    return Result::fail(ErrorCode::conflict, "version " + std::to_string(v.number) + " is frozen: it cannot change",
-                        "la version " + std::to_string(v.number) + " est figée : elle ne peut plus changer",
-                        "args.version");
-  return Result::fail(ErrorCode::conflict,
-                      "version " + std::to_string(v.number) + " is " + v.status + ": only a draft can be edited",
-                      "la version " + std::to_string(v.number) + " n'est plus un brouillon : seul un brouillon se modifie",
-                      "args.version");
+    return Result::fail(
+        ErrorCode::conflict, "version " + std::to_string(v.number) + " is frozen: it cannot change",
+        "la version " + std::to_string(v.number) + " est figée : elle ne peut plus changer",
+        "args.version");
+  return Result::fail(
+      ErrorCode::conflict,
+      "version " + std::to_string(v.number) + " is " + v.status + ": only a draft can be edited",
+      "la version " + std::to_string(v.number) +
+          " n'est plus un brouillon : seul un brouillon se modifie",
+      "args.version");
 }
 
 // --- Validations and the freeze check -------------------------------------------------------
@@ -182,14 +197,18 @@ struct Required {
 
 std::vector<Required> required_of(Context& ctx, std::int64_t document) {
   std::vector<Required> out;
-  auto& q = ctx.sql("SELECT organisation_id, body FROM documents_required WHERE document_id = ? ORDER BY position");
+  auto& q = ctx.sql(
+      "SELECT organisation_id, body FROM documents_required WHERE document_id = ? ORDER BY "
+      "position");
   q.bind(1, document);
   while (q.step()) out.push_back({q.int64(0), q.text(1)});
   q.reset();
   return out;
 }
 
-bool approves(const std::string& decision) { return decision == "approved" || decision == "approved_with_reservations"; }
+bool approves(const std::string& decision) {
+  return decision == "approved" || decision == "approved_with_reservations";
+}
 
 /// Validations shown with a version: those recorded on it, and those of its hash recorded
 /// on another version of the document (the same text). `matches` says whether the hash
@@ -197,7 +216,8 @@ bool approves(const std::string& decision) { return decision == "approved" || de
 Json validations_json(Context& ctx, const Version& v, const std::map<std::int64_t, Json>& orgs) {
   Json out = Json::array();
   auto& q = ctx.sql(
-      "SELECT id, version_id, organisation_id, hash, body, meeting_date, decision, reference, minutes_attachment, "
+      "SELECT id, version_id, organisation_id, hash, body, meeting_date, decision, reference, "
+      "minutes_attachment, "
       "minutes_hash, note, recorded_by, recorded_at FROM documents_validations "
       "WHERE document_id = ? AND (version_id = ? OR hash = ?) ORDER BY id");
   q.bind(1, v.document).bind(2, v.id).bind(3, v.hash);
@@ -227,7 +247,8 @@ Json validations_json(Context& ctx, const Version& v, const std::map<std::int64_
 /// For each organisation that must validate: its latest validation of this exact hash
 /// decides. Returns {ready, required: [{organisation, organisation_name, body, state}]},
 /// state: approved | rejected | other_hash (only validations of another text) | missing.
-Json freeze_check(Context& ctx, const Version& v, const Json& validations, const std::map<std::int64_t, Json>& orgs) {
+Json freeze_check(Context& ctx, const Version& v, const Json& validations,
+                  const std::map<std::int64_t, Json>& orgs) {
   Json required = Json::array();
   bool ready = true;
   auto req = required_of(ctx, v.document);
@@ -295,8 +316,11 @@ Json version_full(Context& ctx, const Version& v) {
   return out;
 }
 
-std::optional<std::int64_t> version_id_with_status(Context& ctx, std::int64_t document, const char* status) {
-  auto& q = ctx.sql("SELECT id FROM documents_versions WHERE document_id = ? AND status = ? ORDER BY number DESC LIMIT 1");
+std::optional<std::int64_t> version_id_with_status(Context& ctx, std::int64_t document,
+                                                   const char* status) {
+  auto& q = ctx.sql(
+      "SELECT id FROM documents_versions WHERE document_id = ? AND status = ? ORDER BY number DESC "
+      "LIMIT 1");
   q.bind(1, document).bind(2, status);
   std::optional<std::int64_t> id;
   if (q.step()) id = q.int64(0);
@@ -305,7 +329,8 @@ std::optional<std::int64_t> version_id_with_status(Context& ctx, std::int64_t do
 }
 
 std::optional<std::int64_t> latest_version_id(Context& ctx, std::int64_t document) {
-  auto& q = ctx.sql("SELECT id FROM documents_versions WHERE document_id = ? ORDER BY number DESC LIMIT 1");
+  auto& q = ctx.sql(
+      "SELECT id FROM documents_versions WHERE document_id = ? ORDER BY number DESC LIMIT 1");
   q.bind(1, document);
   std::optional<std::int64_t> id;
   if (q.step()) id = q.int64(0);
@@ -331,7 +356,9 @@ Json document_full(Context& ctx, const Document& d) {
   auto orgs = organisations(ctx);
   Json required = Json::array();
   for (auto& r : required_of(ctx, d.id))
-    required.push_back({{"organisation", r.organisation}, {"organisation_name", org_name(orgs, r.organisation)}, {"body", r.body}});
+    required.push_back({{"organisation", r.organisation},
+                        {"organisation_name", org_name(orgs, r.organisation)},
+                        {"body", r.body}});
   out["required_validations"] = required;
   std::vector<std::int64_t> ids;
   auto& q = ctx.sql("SELECT id FROM documents_versions WHERE document_id = ? ORDER BY number");
@@ -364,8 +391,10 @@ struct Proposal {
 
 std::optional<Proposal> load_proposal(Context& ctx, std::int64_t id) {
   auto& q = ctx.sql(
-      "SELECT id, document_id, version_id, kind, section_key, new_key, heading, body, rationale, author, "
-      "organisation_id, status, created_at, decided_by, decided_at, decision_note, merged_version_id "
+      "SELECT id, document_id, version_id, kind, section_key, new_key, heading, body, rationale, "
+      "author, "
+      "organisation_id, status, created_at, decided_by, decided_at, decision_note, "
+      "merged_version_id "
       "FROM documents_proposals WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) {
@@ -431,7 +460,8 @@ Json proposal_json(Context& ctx, const Proposal& p, const std::map<std::int64_t,
   if (base) {
     std::string before = p.kind == "insert_after" ? "" : base->body;
     std::string after = p.kind == "delete" ? "" : p.body.value_or(base->body);
-    for (auto& part : word_diff(before, after)) diff.push_back({{"op", to_string(part.kind)}, {"text", part.text}});
+    for (auto& part : word_diff(before, after))
+      diff.push_back({{"op", to_string(part.kind)}, {"text", part.text}});
     out["base_heading"] = base->heading;
     out["base_body"] = base->body;
   }
@@ -441,30 +471,36 @@ Json proposal_json(Context& ctx, const Proposal& p, const std::map<std::int64_t,
 
 // --- Notifications ------------------------------------------------------------------------
 
-void notify_owners(Context& ctx, std::int64_t workspace, std::int64_t except, const pacte::Notification& n) {
+void notify_owners(Context& ctx, std::int64_t workspace, std::int64_t except,
+                   const pacte::Notification& n) {
   for (auto& m : ctx.members(workspace))
     if (m.role == Role::owner && m.person != except) ctx.notify(m.person, n);
 }
 
 std::string link_to(const Document& d, std::string_view extra = {}) {
-  return "#/w/" + std::to_string(d.workspace) + "/p/documents?document=" + std::to_string(d.id) + std::string(extra);
+  return "#/w/" + std::to_string(d.workspace) + "/p/documents?document=" + std::to_string(d.id) +
+         std::string(extra);
 }
 
 // --- Input -----------------------------------------------------------------------------------
 
 /// Normalised sections from a JSON array, or the error to answer.
-std::optional<Result> parse_sections(const Json& given, const std::string& field, std::vector<Section>& out) {
+std::optional<Result> parse_sections(const Json& given, const std::string& field,
+                                     std::vector<Section>& out) {
   std::set<std::string> keys;
   if (given.size() > static_cast<std::size_t>(kMaxSections))
-    return bad(field, "at most " + std::to_string(kMaxSections) + " sections", "au plus " + std::to_string(kMaxSections) + " sections");
+    return bad(field, "at most " + std::to_string(kMaxSections) + " sections",
+               "au plus " + std::to_string(kMaxSections) + " sections");
   for (std::size_t i = 0; i < given.size(); ++i) {
     std::string f = field + "[" + std::to_string(i) + "]";
     const Json& s = given[i];
     std::string key = s.at("key").get<std::string>();
     if (!valid_key(key))
-      return bad(f + ".key", "1 to 64 of a-z 0-9 . _ -, starting with a letter or digit",
-                 "de 1 à 64 caractères parmi a-z 0-9 . _ -, commençant par une lettre ou un chiffre");
-    if (!keys.insert(key).second) return bad(f + ".key", "duplicate key " + key, "clé en double " + key);
+      return bad(
+          f + ".key", "1 to 64 of a-z 0-9 . _ -, starting with a letter or digit",
+          "de 1 à 64 caractères parmi a-z 0-9 . _ -, commençant par une lettre ou un chiffre");
+    if (!keys.insert(key).second)
+      return bad(f + ".key", "duplicate key " + key, "clé en double " + key);
     auto heading = normalize_heading(s.value("heading", ""));
     auto body = normalize_body(s.value("body", ""));
     if (!heading || !body) return bad(f, "not valid UTF-8", "UTF-8 invalide");
@@ -494,19 +530,24 @@ bool valid_month_or_day(const std::string& date) {
   if (date[7] != '-' || !digits(8, 2)) return false;
   int year = std::stoi(date.substr(0, 4)), day = std::stoi(date.substr(8, 2));
   static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int max = days[month - 1] + (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0) ? 1 : 0);
+  int max = days[month - 1] +
+            (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0) ? 1 : 0);
   return day >= 1 && day <= max;
 }
 
 bool valid_hash(const std::string& h) {
-  return h.size() == 64 && std::all_of(h.begin(), h.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return h.size() == 64 && std::all_of(h.begin(), h.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
 }
 
 // --- Core actions (shared by handlers and the import) ---------------------------------------
 
-Version create_version(Context& ctx, const Document& d, std::optional<std::int64_t> parent, const std::string& label,
-                       std::optional<std::int64_t> author, const std::vector<Section>& sections) {
-  auto& n = ctx.sql("SELECT COALESCE(MAX(number), 0) + 1 FROM documents_versions WHERE document_id = ?");
+Version create_version(Context& ctx, const Document& d, std::optional<std::int64_t> parent,
+                       const std::string& label, std::optional<std::int64_t> author,
+                       const std::vector<Section>& sections) {
+  auto& n =
+      ctx.sql("SELECT COALESCE(MAX(number), 0) + 1 FROM documents_versions WHERE document_id = ?");
   n.bind(1, d.id);
   n.step();
   std::int64_t number = n.int64(0);
@@ -514,38 +555,57 @@ Version create_version(Context& ctx, const Document& d, std::optional<std::int64
   std::string now = ctx.now_text();
   std::string name = label.empty() ? "Version " + std::to_string(number) : label;
   auto& ins = ctx.sql(
-      "INSERT INTO documents_versions(document_id, number, parent_id, label, status, author, created_at, status_at, hash) "
+      "INSERT INTO documents_versions(document_id, number, parent_id, label, status, author, "
+      "created_at, status_at, hash) "
       "VALUES (?,?,?,?, 'draft', ?,?,?, '')");
-  ins.bind(1, d.id).bind(2, number).bind(3, parent).bind(4, name).bind(5, author).bind(6, now).bind(7, now).run();
+  ins.bind(1, d.id)
+      .bind(2, number)
+      .bind(3, parent)
+      .bind(4, name)
+      .bind(5, author)
+      .bind(6, now)
+      .bind(7, now)
+      .run();
   std::int64_t id = ctx.last_insert_id();
   store_sections(ctx, id, sections);
   auto v = load_version(ctx, id);
-  ctx.append_event(d.workspace, "documents.version_created", {{"version", version_summary(*v)}}, subject_of(d.id));
+  ctx.append_event(d.workspace, "documents.version_created", {{"version", version_summary(*v)}},
+                   subject_of(d.id));
   return *v;
 }
 
 void set_status(Context& ctx, const Document& d, Version& v, const std::string& status) {
   std::string now = ctx.now_text();
-  ctx.sql("UPDATE documents_versions SET status = ?, status_at = ? WHERE id = ?").bind(1, status).bind(2, now).bind(3, v.id).run();
+  ctx.sql("UPDATE documents_versions SET status = ?, status_at = ? WHERE id = ?")
+      .bind(1, status)
+      .bind(2, now)
+      .bind(3, v.id)
+      .run();
   v.status = status;
   v.status_at = now;
-  ctx.append_event(d.workspace, "documents.version_updated", {{"version", version_summary(v)}}, subject_of(d.id));
+  ctx.append_event(d.workspace, "documents.version_updated", {{"version", version_summary(v)}},
+                   subject_of(d.id));
 }
 
 /// Freezes `v` when every required organisation approved its exact hash; else the error.
-std::optional<Result> freeze(Context& ctx, const Document& d, Version& v, std::optional<std::int64_t> by) {
+std::optional<Result> freeze(Context& ctx, const Document& d, Version& v,
+                             std::optional<std::int64_t> by) {
   if (v.status == "frozen" || v.status == "superseded")
-    return Result::fail(ErrorCode::conflict, "this version is already frozen", "cette version est déjà figée", "args.version");
+    return Result::fail(ErrorCode::conflict, "this version is already frozen",
+                        "cette version est déjà figée", "args.version");
   if (v.status != "under_review")
-    return Result::fail(ErrorCode::conflict, "only a version under review can be frozen (this one is " + v.status + ")",
+    return Result::fail(ErrorCode::conflict,
+                        "only a version under review can be frozen (this one is " + v.status + ")",
                         "seule une version en cours de validation peut être figée", "args.version");
   auto orgs = organisations(ctx);
   Json validations = validations_json(ctx, v, orgs);
   Json check = freeze_check(ctx, v, validations, orgs);
   if (check["ready"] != true) {
     if (check["required"].empty())
-      return Result::fail(ErrorCode::conflict, "no organisation is required to validate this document: set them first",
-                          "aucune organisation n'est désignée pour valider ce texte", "args.version");
+      return Result::fail(ErrorCode::conflict,
+                          "no organisation is required to validate this document: set them first",
+                          "aucune organisation n'est désignée pour valider ce texte",
+                          "args.version");
     std::string en, fr;
     for (auto& r : check["required"]) {
       std::string state = r["state"], name = r["organisation_name"];
@@ -562,33 +622,40 @@ std::optional<Result> freeze(Context& ctx, const Document& d, Version& v, std::o
         fr += name + " n'a pas validé ce texte";
       }
     }
-    return Result::fail(ErrorCode::conflict, "Cannot freeze: " + en + ".", "Impossible de figer : " + fr + ".", "args.version");
+    return Result::fail(ErrorCode::conflict, "Cannot freeze: " + en + ".",
+                        "Impossible de figer : " + fr + ".", "args.version");
   }
   std::vector<std::int64_t> previous;
-  auto& q = ctx.sql("SELECT id FROM documents_versions WHERE document_id = ? AND status = 'frozen'");
+  auto& q =
+      ctx.sql("SELECT id FROM documents_versions WHERE document_id = ? AND status = 'frozen'");
   q.bind(1, d.id);
   while (q.step()) previous.push_back(q.int64(0));
   q.reset();
   for (auto id : previous)
     if (auto old = load_version(ctx, id)) set_status(ctx, d, *old, "superseded");
   std::string now = ctx.now_text();
-  ctx.sql("UPDATE documents_versions SET status = 'frozen', status_at = ?, frozen_at = ?, frozen_by = ? WHERE id = ?")
+  ctx.sql(
+         "UPDATE documents_versions SET status = 'frozen', status_at = ?, frozen_at = ?, frozen_by "
+         "= ? WHERE id = ?")
       .bind(1, now)
       .bind(2, now)
       .bind(3, by)
       .bind(4, v.id)
       .run();
   v = *load_version(ctx, v.id);
-  ctx.append_event(d.workspace, "documents.frozen", {{"version", version_summary(v)}}, subject_of(d.id));
+  ctx.append_event(d.workspace, "documents.frozen", {{"version", version_summary(v)}},
+                   subject_of(d.id));
   for (auto& m : ctx.members(d.workspace)) {
     if (by && m.person == *by) continue;
-    ctx.notify(m.person, {.kind = "document",
-                          .workspace = d.workspace,
-                          .title_fr = "Texte figé : " + d.title + " (version " + std::to_string(v.number) + ")",
-                          .title_en = "Text frozen: " + d.title + " (version " + std::to_string(v.number) + ")",
-                          .body_fr = "Empreinte SHA-256 : " + v.hash,
-                          .body_en = "SHA-256 hash: " + v.hash,
-                          .link = link_to(d, "&version=" + std::to_string(v.id))});
+    ctx.notify(
+        m.person,
+        {.kind = "document",
+         .workspace = d.workspace,
+         .title_fr = "Texte figé : " + d.title + " (version " + std::to_string(v.number) + ")",
+         .title_en = "Text frozen: " + d.title + " (version " + std::to_string(v.number) + ")",
+         .body_fr = "Empreinte SHA-256 : " + v.hash,
+         .body_en = "SHA-256 hash: " + v.hash,
+         .link = link_to(d, "&version=" + std::to_string(v.id))});
   }
   return std::nullopt;
 }
@@ -605,11 +672,13 @@ struct ValidationInput {
   std::string note;
 };
 
-std::int64_t insert_validation(Context& ctx, const Document& d, const Version& v, const ValidationInput& in,
-                               std::optional<std::int64_t> by) {
+std::int64_t insert_validation(Context& ctx, const Document& d, const Version& v,
+                               const ValidationInput& in, std::optional<std::int64_t> by) {
   auto& ins = ctx.sql(
-      "INSERT INTO documents_validations(document_id, version_id, organisation_id, hash, body, meeting_date, decision, "
-      "reference, minutes_attachment, minutes_hash, note, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "INSERT INTO documents_validations(document_id, version_id, organisation_id, hash, body, "
+      "meeting_date, decision, "
+      "reference, minutes_attachment, minutes_hash, note, recorded_by, recorded_at) VALUES "
+      "(?,?,?,?,?,?,?,?,?,?,?,?,?)");
   ins.bind(1, d.id)
       .bind(2, v.id)
       .bind(3, in.organisation)
@@ -626,8 +695,12 @@ std::int64_t insert_validation(Context& ctx, const Document& d, const Version& v
       .run();
   std::int64_t id = ctx.last_insert_id();
   ctx.append_event(d.workspace, "documents.validation_recorded",
-                   {{"version", v.id}, {"validation", id}, {"organisation", in.organisation}, {"hash", in.hash},
-                    {"matches", in.hash == v.hash}, {"decision", in.decision}},
+                   {{"version", v.id},
+                    {"validation", id},
+                    {"organisation", in.organisation},
+                    {"hash", in.hash},
+                    {"matches", in.hash == v.hash},
+                    {"decision", in.decision}},
                    subject_of(d.id));
   return id;
 }
@@ -639,9 +712,12 @@ Result create_document(Context& ctx, const Call& call) {
   if (!valid_key(key))
     return bad("args.key", "1 to 64 of a-z 0-9 . _ -", "de 1 à 64 caractères parmi a-z 0-9 . _ -");
   auto title = normalize_heading(call.args.at("title").get<std::string>());
-  if (!title || title->empty()) return bad("args.title", "must not be blank", "ne doit pas être vide");
+  if (!title || title->empty())
+    return bad("args.title", "must not be blank", "ne doit pas être vide");
   std::vector<Section> sections;
-  if (auto err = parse_sections(call.args.value("sections", Json::array()), "args.sections", sections)) return *err;
+  if (auto err =
+          parse_sections(call.args.value("sections", Json::array()), "args.sections", sections))
+    return *err;
   auto& dup = ctx.sql("SELECT 1 FROM documents_documents WHERE workspace_id = ? AND key = ?");
   dup.bind(1, call.workspace).bind(2, key);
   bool exists = dup.step();
@@ -649,7 +725,9 @@ Result create_document(Context& ctx, const Call& call) {
   if (exists)
     return Result::fail(ErrorCode::conflict, "a document with this key exists in this workspace",
                         "un texte avec cette clé existe déjà dans cet espace", "args.key");
-  ctx.sql("INSERT INTO documents_documents(workspace_id, key, title, created_by, created_at) VALUES (?,?,?,?,?)")
+  ctx.sql(
+         "INSERT INTO documents_documents(workspace_id, key, title, created_by, created_at) VALUES "
+         "(?,?,?,?,?)")
       .bind(1, call.workspace)
       .bind(2, key)
       .bind(3, *title)
@@ -657,14 +735,17 @@ Result create_document(Context& ctx, const Call& call) {
       .bind(5, ctx.now_text())
       .run();
   auto d = load_document(ctx, ctx.last_insert_id());
-  ctx.append_event(d->workspace, "documents.created", {{"document", document_summary(ctx, *d)}}, subject_of(d->id));
-  Version v = create_version(ctx, *d, std::nullopt, call.args.value("label", ""), call.caller.person, sections);
+  ctx.append_event(d->workspace, "documents.created", {{"document", document_summary(ctx, *d)}},
+                   subject_of(d->id));
+  Version v = create_version(ctx, *d, std::nullopt, call.args.value("label", ""),
+                             call.caller.person, sections);
   return Result::ok({{"document", document_full(ctx, *d)}, {"version", version_full(ctx, v)}});
 }
 
 Result list_documents(Context& ctx, const Call& call) {
   std::vector<std::int64_t> ids;
-  auto& q = ctx.sql("SELECT id FROM documents_documents WHERE workspace_id = ? ORDER BY id LIMIT ?");
+  auto& q =
+      ctx.sql("SELECT id FROM documents_documents WHERE workspace_id = ? ORDER BY id LIMIT ?");
   q.bind(1, call.workspace).bind(2, kListLimit);
   while (q.step()) ids.push_back(q.int64(0));
   q.reset();
@@ -689,13 +770,16 @@ Result set_required(Context& ctx, const Call& call) {
   for (std::size_t i = 0; i < given.size(); ++i) {
     std::string f = "args.required[" + std::to_string(i) + "]";
     std::int64_t org = given[i].at("organisation");
-    if (!orgs.count(org)) return bad(f + ".organisation", "no such organisation", "organisation inconnue");
+    if (!orgs.count(org))
+      return bad(f + ".organisation", "no such organisation", "organisation inconnue");
     if (!seen.insert(org).second) return bad(f + ".organisation", "listed twice", "en double");
   }
   ctx.sql("DELETE FROM documents_required WHERE document_id = ?").bind(1, d->id).run();
   for (std::size_t i = 0; i < given.size(); ++i) {
     auto body = normalize_heading(given[i].value("body", ""));
-    ctx.sql("INSERT INTO documents_required(document_id, organisation_id, body, position) VALUES (?,?,?,?)")
+    ctx.sql(
+           "INSERT INTO documents_required(document_id, organisation_id, body, position) VALUES "
+           "(?,?,?,?)")
         .bind(1, d->id)
         .bind(2, given[i].at("organisation").get<std::int64_t>())
         .bind(3, body.value_or(""))
@@ -704,7 +788,8 @@ Result set_required(Context& ctx, const Call& call) {
   }
   Json full = document_full(ctx, *d);
   ctx.append_event(d->workspace, "documents.required_changed",
-                   {{"document", d->id}, {"required_validations", full["required_validations"]}}, subject_of(d->id));
+                   {{"document", d->id}, {"required_validations", full["required_validations"]}},
+                   subject_of(d->id));
   return Result::ok({{"document", full}});
 }
 
@@ -719,8 +804,10 @@ Result create_draft(Context& ctx, const Call& call) {
   if (!base) return no_such("version", "version", "args.version");
   auto d = load_document(ctx, base->document);
   std::string label;
-  if (call.args.contains("label")) label = normalize_heading(call.args["label"].get<std::string>()).value_or("");
-  Version v = create_version(ctx, *d, base->id, label, call.caller.person, load_sections(ctx, base->id));
+  if (call.args.contains("label"))
+    label = normalize_heading(call.args["label"].get<std::string>()).value_or("");
+  Version v =
+      create_version(ctx, *d, base->id, label, call.caller.person, load_sections(ctx, base->id));
   return Result::ok({{"version", version_full(ctx, v)}});
 }
 
@@ -732,9 +819,11 @@ Result set_section(Context& ctx, const Call& call) {
   if (v->status != "draft") return not_editable(*v);
   auto d = load_document(ctx, v->document);
   std::string key = call.args.at("key");
-  if (!valid_key(key)) return bad("args.key", "1 to 64 of a-z 0-9 . _ -", "de 1 à 64 caractères parmi a-z 0-9 . _ -");
+  if (!valid_key(key))
+    return bad("args.key", "1 to 64 of a-z 0-9 . _ -", "de 1 à 64 caractères parmi a-z 0-9 . _ -");
   auto sections = load_sections(ctx, v->id);
-  auto it = std::find_if(sections.begin(), sections.end(), [&](const Section& s) { return s.key == key; });
+  auto it = std::find_if(sections.begin(), sections.end(),
+                         [&](const Section& s) { return s.key == key; });
   std::optional<std::string> heading, body;
   if (call.args.contains("heading")) {
     heading = normalize_heading(call.args["heading"].get<std::string>());
@@ -758,7 +847,8 @@ Result set_section(Context& ctx, const Call& call) {
       if (after.empty()) {
         sections.insert(sections.begin(), s);
       } else {
-        auto a = std::find_if(sections.begin(), sections.end(), [&](const Section& x) { return x.key == after; });
+        auto a = std::find_if(sections.begin(), sections.end(),
+                              [&](const Section& x) { return x.key == after; });
         if (a == sections.end()) return bad("args.after", "no such section", "section introuvable");
         sections.insert(a + 1, s);
       }
@@ -768,8 +858,8 @@ Result set_section(Context& ctx, const Call& call) {
   }
   store_sections(ctx, v->id, sections);
   v = load_version(ctx, v->id);
-  ctx.append_event(d->workspace, "documents.version_updated", {{"version", version_summary(*v)}, {"section", key}},
-                   subject_of(d->id));
+  ctx.append_event(d->workspace, "documents.version_updated",
+                   {{"version", version_summary(*v)}, {"section", key}}, subject_of(d->id));
   return Result::ok({{"version", version_full(ctx, *v)}});
 }
 
@@ -780,28 +870,32 @@ Result remove_section(Context& ctx, const Call& call) {
   auto d = load_document(ctx, v->document);
   std::string key = call.args.at("key");
   auto sections = load_sections(ctx, v->id);
-  auto it = std::find_if(sections.begin(), sections.end(), [&](const Section& s) { return s.key == key; });
+  auto it = std::find_if(sections.begin(), sections.end(),
+                         [&](const Section& s) { return s.key == key; });
   if (it == sections.end()) return no_such("section", "section", "args.key");
   sections.erase(it);
   store_sections(ctx, v->id, sections);
   v = load_version(ctx, v->id);
-  ctx.append_event(d->workspace, "documents.version_updated", {{"version", version_summary(*v)}, {"section", key}},
-                   subject_of(d->id));
+  ctx.append_event(d->workspace, "documents.version_updated",
+                   {{"version", version_summary(*v)}, {"section", key}}, subject_of(d->id));
   return Result::ok({{"version", version_full(ctx, *v)}});
 }
 
 /// The life cycle: draft → proposed → under_review → frozen; proposed or under_review may
 /// go back to draft (reopen) to be edited again.
-Result transition(Context& ctx, const Call& call, const std::string& from_a, const std::string& from_b,
-                  const std::string& to) {
+Result transition(Context& ctx, const Call& call, const std::string& from_a,
+                  const std::string& from_b, const std::string& to) {
   auto v = load_version(ctx, call.args.at("version").get<std::int64_t>());
   if (!v) return no_such("version", "version", "args.version");
   auto d = load_document(ctx, v->document);
   if (v->status == "frozen" || v->status == "superseded") return not_editable(*v);
   if (v->status != from_a && v->status != from_b)
-    return Result::fail(ErrorCode::conflict, "version " + std::to_string(v->number) + " is " + v->status + ", not " + from_a,
-                        "la version " + std::to_string(v->number) + " n'est pas dans l'état requis (" + from_a + ")",
-                        "args.version");
+    return Result::fail(
+        ErrorCode::conflict,
+        "version " + std::to_string(v->number) + " is " + v->status + ", not " + from_a,
+        "la version " + std::to_string(v->number) + " n'est pas dans l'état requis (" + from_a +
+            ")",
+        "args.version");
   set_status(ctx, *d, *v, to);
   return Result::ok({{"version", version_full(ctx, *v)}});
 }
@@ -831,8 +925,11 @@ Result compare_versions(Context& ctx, const Call& call) {
   };
   int added = 0, removed = 0, changed = 0, moved = 0;
   for (auto& c : compare_sections(load_sections(ctx, from->id), load_sections(ctx, to->id))) {
-    Json item = {{"key", c.key},          {"status", to_string(c.status)}, {"moved", c.moved},
-                 {"before", section(c.before)}, {"after", section(c.after)}};
+    Json item = {{"key", c.key},
+                 {"status", to_string(c.status)},
+                 {"moved", c.moved},
+                 {"before", section(c.before)},
+                 {"after", section(c.after)}};
     if (c.status == SectionChange::Status::changed) {
       item["heading_diff"] = parts(c.heading_diff);
       item["body_diff"] = parts(c.body_diff);
@@ -843,11 +940,13 @@ Result compare_versions(Context& ctx, const Call& call) {
     if (c.moved) ++moved;
     sections.push_back(std::move(item));
   }
-  return Result::ok({{"comparison",
-                      {{"base", version_summary(*from)},
-                       {"version", version_summary(*to)},
-                       {"counts", {{"added", added}, {"removed", removed}, {"changed", changed}, {"moved", moved}}},
-                       {"sections", sections}}}});
+  return Result::ok(
+      {{"comparison",
+        {{"base", version_summary(*from)},
+         {"version", version_summary(*to)},
+         {"counts",
+          {{"added", added}, {"removed", removed}, {"changed", changed}, {"moved", moved}}},
+         {"sections", sections}}}});
 }
 
 // --- Handlers: proposals and comments -------------------------------------------------------
@@ -867,8 +966,10 @@ std::optional<Result> pick_organisation(Context& ctx, const Call& call, std::int
     out = affs[0].organisation;
     return std::nullopt;
   }
-  return bad("args.organisation", affs.empty() ? "you belong to no organisation" : "say on behalf of which organisation",
-             affs.empty() ? "vous n'appartenez à aucune organisation" : "précisez au nom de quelle organisation");
+  return bad("args.organisation",
+             affs.empty() ? "you belong to no organisation" : "say on behalf of which organisation",
+             affs.empty() ? "vous n'appartenez à aucune organisation"
+                          : "précisez au nom de quelle organisation");
 }
 
 Result propose_change(Context& ctx, const Call& call) {
@@ -880,12 +981,17 @@ Result propose_change(Context& ctx, const Call& call) {
   std::string kind = call.args.at("kind");
   std::string key = call.args.at("section");
   auto sections = load_sections(ctx, v->id);
-  auto base = std::find_if(sections.begin(), sections.end(), [&](const Section& s) { return s.key == key; });
-  if (base == sections.end()) return bad("args.section", "no such section in this version", "section absente de cette version");
+  auto base = std::find_if(sections.begin(), sections.end(),
+                           [&](const Section& s) { return s.key == key; });
+  if (base == sections.end())
+    return bad("args.section", "no such section in this version",
+               "section absente de cette version");
   auto rationale = normalize_body(call.args.at("rationale").get<std::string>());
-  if (!rationale || rationale->empty()) return bad("args.rationale", "explain the change", "expliquez la modification");
+  if (!rationale || rationale->empty())
+    return bad("args.rationale", "explain the change", "expliquez la modification");
   std::optional<std::string> new_key, heading, body;
-  if (call.args.contains("heading")) heading = normalize_heading(call.args["heading"].get<std::string>());
+  if (call.args.contains("heading"))
+    heading = normalize_heading(call.args["heading"].get<std::string>());
   if (call.args.contains("body")) body = normalize_body(call.args["body"].get<std::string>());
   if ((call.args.contains("heading") && !heading) || (call.args.contains("body") && !body))
     return bad("args.body", "not valid UTF-8", "UTF-8 invalide");
@@ -894,18 +1000,26 @@ Result propose_change(Context& ctx, const Call& call) {
     if (body.value_or(base->body) == base->body && heading.value_or(base->heading) == base->heading)
       return bad("args.body", "this changes nothing", "cela ne change rien");
   } else if (kind == "insert_after") {
-    if (!call.args.contains("new_key")) return bad("args.new_key", "give the new section's key", "donnez la clé de la nouvelle section");
+    if (!call.args.contains("new_key"))
+      return bad("args.new_key", "give the new section's key",
+                 "donnez la clé de la nouvelle section");
     new_key = call.args["new_key"].get<std::string>();
-    if (!valid_key(*new_key)) return bad("args.new_key", "1 to 64 of a-z 0-9 . _ -", "de 1 à 64 caractères parmi a-z 0-9 . _ -");
+    if (!valid_key(*new_key))
+      return bad("args.new_key", "1 to 64 of a-z 0-9 . _ -",
+                 "de 1 à 64 caractères parmi a-z 0-9 . _ -");
     for (auto& s : sections)
-      if (s.key == *new_key) return bad("args.new_key", "this key is taken", "cette clé existe déjà");
-    if (!body || body->empty()) return bad("args.body", "give the new section's text", "donnez le texte de la nouvelle section");
+      if (s.key == *new_key)
+        return bad("args.new_key", "this key is taken", "cette clé existe déjà");
+    if (!body || body->empty())
+      return bad("args.body", "give the new section's text",
+                 "donnez le texte de la nouvelle section");
   } else {  // delete
     heading.reset();
     body.reset();
   }
   ctx.sql(
-         "INSERT INTO documents_proposals(document_id, version_id, kind, section_key, new_key, heading, body, rationale, "
+         "INSERT INTO documents_proposals(document_id, version_id, kind, section_key, new_key, "
+         "heading, body, rationale, "
          "author, organisation_id, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?, 'open', ?)")
       .bind(1, d->id)
       .bind(2, v->id)
@@ -922,18 +1036,20 @@ Result propose_change(Context& ctx, const Call& call) {
   auto p = load_proposal(ctx, ctx.last_insert_id());
   auto orgs = organisations(ctx);
   Json pj = proposal_json(ctx, *p, orgs);
-  ctx.append_event(d->workspace, "documents.proposal_created", {{"proposal", pj}}, subject_of(d->id));
+  ctx.append_event(d->workspace, "documents.proposal_created", {{"proposal", pj}},
+                   subject_of(d->id));
   std::string who = org_name(orgs, org);
-  notify_owners(ctx, d->workspace, call.caller.person,
-                {.kind = "document",
-                 .workspace = d->workspace,
-                 .title_fr = "Proposition de modification (" + key + ") : " + d->title,
-                 .title_en = "Change proposed (" + key + "): " + d->title,
-                 .body_fr = call.caller.name + " (" + who + ") propose une modification de la section « " + base->heading +
-                            " ».\n\n" + *rationale,
-                 .body_en = call.caller.name + " (" + who + ") proposes a change to the section “" + base->heading +
-                            "”.\n\n" + *rationale,
-                 .link = link_to(*d, "&proposal=" + std::to_string(p->id))});
+  notify_owners(
+      ctx, d->workspace, call.caller.person,
+      {.kind = "document",
+       .workspace = d->workspace,
+       .title_fr = "Proposition de modification (" + key + ") : " + d->title,
+       .title_en = "Change proposed (" + key + "): " + d->title,
+       .body_fr = call.caller.name + " (" + who + ") propose une modification de la section « " +
+                  base->heading + " ».\n\n" + *rationale,
+       .body_en = call.caller.name + " (" + who + ") proposes a change to the section “" +
+                  base->heading + "”.\n\n" + *rationale,
+       .link = link_to(*d, "&proposal=" + std::to_string(p->id))});
   return Result::ok({{"proposal", pj}});
 }
 
@@ -941,7 +1057,8 @@ Result list_proposals(Context& ctx, const Call& call) {
   auto d = load_document(ctx, call.args.at("document").get<std::int64_t>());
   if (!d) return no_such("document", "texte", "args.document");
   std::vector<std::int64_t> ids;
-  auto& q = ctx.sql("SELECT id FROM documents_proposals WHERE document_id = ? ORDER BY id DESC LIMIT ?");
+  auto& q =
+      ctx.sql("SELECT id FROM documents_proposals WHERE document_id = ? ORDER BY id DESC LIMIT ?");
   q.bind(1, d->id).bind(2, kListLimit);
   while (q.step()) ids.push_back(q.int64(0));
   q.reset();
@@ -949,13 +1066,15 @@ Result list_proposals(Context& ctx, const Call& call) {
   std::string status = call.args.value("status", "");
   Json out = Json::array();
   for (auto id : ids)
-    if (auto p = load_proposal(ctx, id); p && (status.empty() || p->status == status)) out.push_back(proposal_json(ctx, *p, orgs));
+    if (auto p = load_proposal(ctx, id); p && (status.empty() || p->status == status))
+      out.push_back(proposal_json(ctx, *p, orgs));
   return Result::ok({{"proposals", out}});
 }
 
 /// Applies an accepted proposal to a draft's sections; an error when the draft's section
 /// no longer is the one the proposal was written against.
-std::optional<Result> apply_proposal(const Proposal& p, const std::vector<Section>& base, std::vector<Section>& draft) {
+std::optional<Result> apply_proposal(const Proposal& p, const std::vector<Section>& base,
+                                     std::vector<Section>& draft) {
   auto find = [](std::vector<Section>& list, const std::string& key) {
     return std::find_if(list.begin(), list.end(), [&](const Section& s) { return s.key == key; });
   };
@@ -963,14 +1082,18 @@ std::optional<Result> apply_proposal(const Proposal& p, const std::vector<Sectio
   auto original = find(base_copy, p.section);
   auto target = find(draft, p.section);
   if (target == draft.end())
-    return Result::fail(ErrorCode::conflict, "the section " + p.section + " is no longer in the draft",
-                        "la section " + p.section + " n'est plus dans le brouillon", "args.proposal");
+    return Result::fail(
+        ErrorCode::conflict, "the section " + p.section + " is no longer in the draft",
+        "la section " + p.section + " n'est plus dans le brouillon", "args.proposal");
   if (p.kind != "insert_after" && original != base_copy.end() &&
       (target->heading != original->heading || target->body != original->body))
-    return Result::fail(ErrorCode::conflict,
-                        "the section " + p.section + " changed in the draft since the proposal was made: merge it by hand",
-                        "la section " + p.section + " a changé dans le brouillon depuis la proposition : reportez-la à la main",
-                        "args.proposal");
+    return Result::fail(
+        ErrorCode::conflict,
+        "the section " + p.section +
+            " changed in the draft since the proposal was made: merge it by hand",
+        "la section " + p.section +
+            " a changé dans le brouillon depuis la proposition : reportez-la à la main",
+        "args.proposal");
   if (p.kind == "replace") {
     if (p.heading) target->heading = *p.heading;
     if (p.body) target->body = *p.body;
@@ -978,9 +1101,11 @@ std::optional<Result> apply_proposal(const Proposal& p, const std::vector<Sectio
     draft.erase(target);
   } else {
     if (find(draft, p.new_key.value_or("")) != draft.end())
-      return Result::fail(ErrorCode::conflict, "the key " + p.new_key.value_or("") + " is already in the draft",
-                          "la clé " + p.new_key.value_or("") + " existe déjà dans le brouillon", "args.proposal");
-    draft.insert(target + 1, Section{p.new_key.value_or(""), p.heading.value_or(""), p.body.value_or("")});
+      return Result::fail(
+          ErrorCode::conflict, "the key " + p.new_key.value_or("") + " is already in the draft",
+          "la clé " + p.new_key.value_or("") + " existe déjà dans le brouillon", "args.proposal");
+    draft.insert(target + 1,
+                 Section{p.new_key.value_or(""), p.heading.value_or(""), p.body.value_or("")});
   }
   return std::nullopt;
 }
@@ -990,8 +1115,8 @@ Result decide_proposal(Context& ctx, const Call& call, const std::string& decisi
   if (!p) return no_such("proposal", "proposition", "args.proposal");
   auto d = load_document(ctx, p->document);
   if (p->status != "open")
-    return Result::fail(ErrorCode::conflict, "this proposal is already " + p->status, "cette proposition est déjà traitée",
-                        "args.proposal");
+    return Result::fail(ErrorCode::conflict, "this proposal is already " + p->status,
+                        "cette proposition est déjà traitée", "args.proposal");
   if (decision == "withdrawn" && p->author != call.caller.person)
     return Result::fail(ErrorCode::forbidden, "only its author may withdraw a proposal",
                         "seul son auteur peut retirer une proposition", "args.proposal");
@@ -1003,12 +1128,14 @@ Result decide_proposal(Context& ctx, const Call& call, const std::string& decisi
       if (!target || target->document != p->document)
         return no_such("draft of this document", "brouillon de ce texte", "args.into");
       if (target->status != "draft") return not_editable(*target);
-    } else if (auto base_version = load_version(ctx, p->version); base_version && base_version->status == "draft") {
+    } else if (auto base_version = load_version(ctx, p->version);
+               base_version && base_version->status == "draft") {
       target = base_version;  // a proposal on a draft goes into that draft
     } else {
       // The latest draft that grew from the proposal's base, else a new one.
       auto& q = ctx.sql(
-          "SELECT id FROM documents_versions WHERE document_id = ? AND parent_id = ? AND status = 'draft' "
+          "SELECT id FROM documents_versions WHERE document_id = ? AND parent_id = ? AND status = "
+          "'draft' "
           "ORDER BY number DESC LIMIT 1");
       q.bind(1, p->document).bind(2, p->version);
       std::optional<std::int64_t> id;
@@ -1019,16 +1146,20 @@ Result decide_proposal(Context& ctx, const Call& call, const std::string& decisi
     auto base = load_sections(ctx, p->version);
     std::vector<Section> draft = target ? load_sections(ctx, target->id) : base;
     if (auto err = apply_proposal(*p, base, draft)) return *err;
-    if (!target) target = create_version(ctx, *d, p->version, "", call.caller.person, draft);
-    else store_sections(ctx, target->id, draft);
+    if (!target)
+      target = create_version(ctx, *d, p->version, "", call.caller.person, draft);
+    else
+      store_sections(ctx, target->id, draft);
     merged = load_version(ctx, target->id);
-    ctx.append_event(d->workspace, "documents.version_updated", {{"version", version_summary(*merged)}, {"section", p->section}},
+    ctx.append_event(d->workspace, "documents.version_updated",
+                     {{"version", version_summary(*merged)}, {"section", p->section}},
                      subject_of(d->id));
   }
   std::optional<std::string> note;
   if (call.args.contains("note")) note = normalize_body(call.args["note"].get<std::string>());
   ctx.sql(
-         "UPDATE documents_proposals SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, "
+         "UPDATE documents_proposals SET status = ?, decided_by = ?, decided_at = ?, decision_note "
+         "= ?, "
          "merged_version_id = ? WHERE id = ?")
       .bind(1, decision)
       .bind(2, call.caller.person)
@@ -1040,18 +1171,24 @@ Result decide_proposal(Context& ctx, const Call& call, const std::string& decisi
   p = load_proposal(ctx, p->id);
   auto orgs = organisations(ctx);
   Json pj = proposal_json(ctx, *p, orgs);
-  ctx.append_event(d->workspace, "documents.proposal_updated", {{"proposal", pj}}, subject_of(d->id));
+  ctx.append_event(d->workspace, "documents.proposal_updated", {{"proposal", pj}},
+                   subject_of(d->id));
   if (decision != "withdrawn" && p->author != call.caller.person) {
     bool ok = decision == "accepted";
-    ctx.notify(p->author,
-               {.kind = "document",
-                .workspace = d->workspace,
-                .title_fr = std::string(ok ? "Proposition acceptée" : "Proposition refusée") + " (" + p->section + ") : " + d->title,
-                .title_en = std::string(ok ? "Proposal accepted" : "Proposal rejected") + " (" + p->section + "): " + d->title,
-                .body_fr = ok ? "Elle est reprise dans la version " + std::to_string(merged->number) + " (brouillon)."
-                              : note.value_or(""),
-                .body_en = ok ? "It is merged into version " + std::to_string(merged->number) + " (draft)." : note.value_or(""),
-                .link = link_to(*d, "&proposal=" + std::to_string(p->id))});
+    ctx.notify(
+        p->author,
+        {.kind = "document",
+         .workspace = d->workspace,
+         .title_fr = std::string(ok ? "Proposition acceptée" : "Proposition refusée") + " (" +
+                     p->section + ") : " + d->title,
+         .title_en = std::string(ok ? "Proposal accepted" : "Proposal rejected") + " (" +
+                     p->section + "): " + d->title,
+         .body_fr = ok ? "Elle est reprise dans la version " + std::to_string(merged->number) +
+                             " (brouillon)."
+                       : note.value_or(""),
+         .body_en = ok ? "It is merged into version " + std::to_string(merged->number) + " (draft)."
+                       : note.value_or(""),
+         .link = link_to(*d, "&proposal=" + std::to_string(p->id))});
   }
   Json out = {{"proposal", pj}};
   if (merged) out["version"] = version_full(ctx, *merged);
@@ -1060,15 +1197,21 @@ Result decide_proposal(Context& ctx, const Call& call, const std::string& decisi
 
 Json comment_json(Context& ctx, std::int64_t id) {
   auto& q = ctx.sql(
-      "SELECT id, document_id, proposal_id, version_id, section_key, parent_id, author, body, created_at "
+      "SELECT id, document_id, proposal_id, version_id, section_key, parent_id, author, body, "
+      "created_at "
       "FROM documents_comments WHERE id = ?");
   q.bind(1, id);
   Json out = nullptr;
   if (q.step()) {
     auto opt_i = [&](int c) { return q.is_null(c) ? Json(nullptr) : Json(q.int64(c)); };
-    out = {{"id", q.int64(0)},     {"document", q.int64(1)}, {"proposal", opt_i(2)},
-           {"version", opt_i(3)},  {"section", q.is_null(4) ? Json(nullptr) : Json(q.text(4))},
-           {"parent", opt_i(5)},   {"author", q.int64(6)},   {"body", q.text(7)},
+    out = {{"id", q.int64(0)},
+           {"document", q.int64(1)},
+           {"proposal", opt_i(2)},
+           {"version", opt_i(3)},
+           {"section", q.is_null(4) ? Json(nullptr) : Json(q.text(4))},
+           {"parent", opt_i(5)},
+           {"author", q.int64(6)},
+           {"body", q.text(7)},
            {"created_at", q.text(8)}};
   }
   q.reset();
@@ -1080,18 +1223,22 @@ Result add_comment(Context& ctx, const Call& call) {
   std::optional<Version> v;
   std::string section;
   if (call.args.contains("proposal") == call.args.contains("version"))
-    return bad("args", "give either a proposal or a version and a section", "indiquez une proposition, ou une version et une section");
+    return bad("args", "give either a proposal or a version and a section",
+               "indiquez une proposition, ou une version et une section");
   if (call.args.contains("proposal")) {
     p = load_proposal(ctx, call.args["proposal"].get<std::int64_t>());
     if (!p) return no_such("proposal", "proposition", "args.proposal");
   } else {
     v = load_version(ctx, call.args["version"].get<std::int64_t>());
     if (!v) return no_such("version", "version", "args.version");
-    if (!call.args.contains("section")) return bad("args.section", "which section?", "quelle section ?");
+    if (!call.args.contains("section"))
+      return bad("args.section", "which section?", "quelle section ?");
     section = call.args["section"];
     bool found = false;
     for (auto& s : load_sections(ctx, v->id)) found = found || s.key == section;
-    if (!found) return bad("args.section", "no such section in this version", "section absente de cette version");
+    if (!found)
+      return bad("args.section", "no such section in this version",
+                 "section absente de cette version");
   }
   std::int64_t document = p ? p->document : v->document;
   auto d = load_document(ctx, document);
@@ -1102,11 +1249,13 @@ Result add_comment(Context& ctx, const Call& call) {
     Json parent_comment = comment_json(ctx, call.args["parent"].get<std::int64_t>());
     bool same = !parent_comment.is_null() && parent_comment["document"] == document &&
                 (p ? parent_comment["proposal"] == p->id : parent_comment["section"] == section);
-    if (!same) return bad("args.parent", "not a comment of the same thread", "pas un commentaire de ce fil");
+    if (!same)
+      return bad("args.parent", "not a comment of the same thread", "pas un commentaire de ce fil");
     parent = parent_comment["id"].get<std::int64_t>();
   }
   ctx.sql(
-         "INSERT INTO documents_comments(document_id, proposal_id, version_id, section_key, parent_id, author, body, created_at) "
+         "INSERT INTO documents_comments(document_id, proposal_id, version_id, section_key, "
+         "parent_id, author, body, created_at) "
          "VALUES (?,?,?,?,?,?,?,?)")
       .bind(1, document)
       .bind(2, p ? std::optional<std::int64_t>(p->id) : std::nullopt)
@@ -1119,15 +1268,17 @@ Result add_comment(Context& ctx, const Call& call) {
       .run();
   Json c = comment_json(ctx, ctx.last_insert_id());
   ctx.append_event(d->workspace, "documents.comment_added", {{"comment", c}}, subject_of(d->id));
-  pacte::Notification n{.kind = "document",
-                        .workspace = d->workspace,
-                        .title_fr = "Nouveau commentaire : " + d->title,
-                        .title_en = "New comment: " + d->title,
-                        .body_fr = call.caller.name + " : " + *body,
-                        .body_en = call.caller.name + ": " + *body,
-                        .link = link_to(*d, p ? "&proposal=" + std::to_string(p->id) : "&section=" + section)};
+  pacte::Notification n{
+      .kind = "document",
+      .workspace = d->workspace,
+      .title_fr = "Nouveau commentaire : " + d->title,
+      .title_en = "New comment: " + d->title,
+      .body_fr = call.caller.name + " : " + *body,
+      .body_en = call.caller.name + ": " + *body,
+      .link = link_to(*d, p ? "&proposal=" + std::to_string(p->id) : "&section=" + section)};
   notify_owners(ctx, d->workspace, call.caller.person, n);
-  if (p && p->author != call.caller.person && ctx.role_of(p->author, d->workspace) != Role::owner) ctx.notify(p->author, n);
+  if (p && p->author != call.caller.person && ctx.role_of(p->author, d->workspace) != Role::owner)
+    ctx.notify(p->author, n);
   return Result::ok({{"comment", c}});
 }
 
@@ -1136,7 +1287,8 @@ Result list_comments(Context& ctx, const Call& call) {
   if (call.args.contains("proposal")) {
     auto p = load_proposal(ctx, call.args["proposal"].get<std::int64_t>());
     if (!p) return no_such("proposal", "proposition", "args.proposal");
-    auto& q = ctx.sql("SELECT id FROM documents_comments WHERE proposal_id = ? ORDER BY id LIMIT ?");
+    auto& q =
+        ctx.sql("SELECT id FROM documents_comments WHERE proposal_id = ? ORDER BY id LIMIT ?");
     q.bind(1, p->id).bind(2, kListLimit);
     while (q.step()) ids.push_back(q.int64(0));
     q.reset();
@@ -1145,7 +1297,8 @@ Result list_comments(Context& ctx, const Call& call) {
     if (!v) return no_such("version", "version", "args.version");
     // A section's discussion follows its key through the document's versions.
     auto& q = ctx.sql(
-        "SELECT id FROM documents_comments WHERE document_id = ? AND proposal_id IS NULL AND (? = '' OR section_key = ?) "
+        "SELECT id FROM documents_comments WHERE document_id = ? AND proposal_id IS NULL AND (? = "
+        "'' OR section_key = ?) "
         "ORDER BY id LIMIT ?");
     std::string section = call.args.value("section", "");
     q.bind(1, v->document).bind(2, section).bind(3, section).bind(4, kListLimit);
@@ -1169,42 +1322,56 @@ Result record_validation(Context& ctx, const Call& call) {
   ValidationInput in;
   in.organisation = call.args.at("organisation");
   auto orgs = organisations(ctx);
-  if (!orgs.count(in.organisation)) return bad("args.organisation", "no such organisation", "organisation inconnue");
+  if (!orgs.count(in.organisation))
+    return bad("args.organisation", "no such organisation", "organisation inconnue");
   if (call.role != Role::owner) {  // a member records its own organisation's decisions only
     bool mine = false;
-    for (auto& a : ctx.affiliations(call.caller.person)) mine = mine || a.organisation == in.organisation;
+    for (auto& a : ctx.affiliations(call.caller.person))
+      mine = mine || a.organisation == in.organisation;
     if (!mine)
-      return Result::fail(ErrorCode::forbidden, "only an owner may record another organisation's validation",
-                          "seul un responsable peut enregistrer la validation d'une autre organisation", "args.organisation");
+      return Result::fail(
+          ErrorCode::forbidden, "only an owner may record another organisation's validation",
+          "seul un responsable peut enregistrer la validation d'une autre organisation",
+          "args.organisation");
   }
   in.hash = call.args.at("hash");
-  if (!valid_hash(in.hash)) return bad("args.hash", "a SHA-256 in lower-case hex (64 characters)", "une empreinte SHA-256 en hexadécimal (64 caractères)");
+  if (!valid_hash(in.hash))
+    return bad("args.hash", "a SHA-256 in lower-case hex (64 characters)",
+               "une empreinte SHA-256 en hexadécimal (64 caractères)");
   in.body = normalize_heading(call.args.at("body").get<std::string>()).value_or("");
-  if (in.body.empty()) return bad("args.body", "which body decided (e.g. conseil d'administration)", "quelle instance a décidé");
+  if (in.body.empty())
+    return bad("args.body", "which body decided (e.g. conseil d'administration)",
+               "quelle instance a décidé");
   in.meeting_date = call.args.at("meeting_date");
   if (!valid_month_or_day(in.meeting_date))
-    return bad("args.meeting_date", "a day (YYYY-MM-DD) or a month (YYYY-MM)", "un jour (AAAA-MM-JJ) ou un mois (AAAA-MM)");
+    return bad("args.meeting_date", "a day (YYYY-MM-DD) or a month (YYYY-MM)",
+               "un jour (AAAA-MM-JJ) ou un mois (AAAA-MM)");
   in.decision = call.args.at("decision");
   in.reference = normalize_heading(call.args.value("reference", "")).value_or("");
-  if (call.args.contains("minutes_attachment")) in.minutes_attachment = call.args["minutes_attachment"].get<std::int64_t>();
+  if (call.args.contains("minutes_attachment"))
+    in.minutes_attachment = call.args["minutes_attachment"].get<std::int64_t>();
   if (call.args.contains("minutes_hash")) {
     in.minutes_hash = call.args["minutes_hash"].get<std::string>();
-    if (!valid_hash(*in.minutes_hash)) return bad("args.minutes_hash", "a SHA-256 in lower-case hex", "une empreinte SHA-256 en hexadécimal");
+    if (!valid_hash(*in.minutes_hash))
+      return bad("args.minutes_hash", "a SHA-256 in lower-case hex",
+                 "une empreinte SHA-256 en hexadécimal");
   }
   in.note = normalize_body(call.args.value("note", "")).value_or("");
   std::int64_t id = insert_validation(ctx, *d, *v, in, call.caller.person);
   std::string name = org_name(orgs, in.organisation);
   bool matches = in.hash == v->hash;
-  notify_owners(ctx, d->workspace, call.caller.person,
-                {.kind = "document",
-                 .workspace = d->workspace,
-                 .title_fr = "Validation enregistrée : " + name + " (" + d->title + ")",
-                 .title_en = "Validation recorded: " + name + " (" + d->title + ")",
-                 .body_fr = in.body + ", " + in.meeting_date + " : " + in.decision +
-                            (matches ? "" : "\nAttention : l'empreinte validée n'est pas celle de cette version."),
-                 .body_en = in.body + ", " + in.meeting_date + ": " + in.decision +
-                            (matches ? "" : "\nWarning: the validated hash is not this version's."),
-                 .link = link_to(*d, "&version=" + std::to_string(v->id))});
+  notify_owners(
+      ctx, d->workspace, call.caller.person,
+      {.kind = "document",
+       .workspace = d->workspace,
+       .title_fr = "Validation enregistrée : " + name + " (" + d->title + ")",
+       .title_en = "Validation recorded: " + name + " (" + d->title + ")",
+       .body_fr =
+           in.body + ", " + in.meeting_date + " : " + in.decision +
+           (matches ? "" : "\nAttention : l'empreinte validée n'est pas celle de cette version."),
+       .body_en = in.body + ", " + in.meeting_date + ": " + in.decision +
+                  (matches ? "" : "\nWarning: the validated hash is not this version's."),
+       .link = link_to(*d, "&version=" + std::to_string(v->id))});
   Json full = version_full(ctx, *v);
   Json validation;
   for (auto& val : full["validations"])
@@ -1220,9 +1387,11 @@ pacte::ResourceHandler export_resource(bool html) {
   return [html](Context& ctx, const pacte::ResourceRequest& req, pacte::Resource& out) -> Result {
     std::string rest = req.rest;
     for (const char* ext : {".md", ".html"})
-      if (rest.size() > std::string_view(ext).size() && rest.ends_with(ext)) rest.resize(rest.size() - std::string_view(ext).size());
+      if (rest.size() > std::string_view(ext).size() && rest.ends_with(ext))
+        rest.resize(rest.size() - std::string_view(ext).size());
     std::int64_t id = 0;
-    if (rest.empty() || rest.size() > 15 || !std::all_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (rest.empty() || rest.size() > 15 ||
+        !std::all_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; }))
       return no_such("version", "version", "");
     id = std::stoll(rest);
     auto v = load_version(ctx, id);
@@ -1275,9 +1444,12 @@ std::string read_file(const std::filesystem::path& path) {
   return s.str();
 }
 
-std::int64_t lookup(const std::map<std::string, std::int64_t>& ids, const Json& key, const char* what) {
+std::int64_t lookup(const std::map<std::string, std::int64_t>& ids, const Json& key,
+                    const char* what) {
   auto it = ids.find(key.get<std::string>());
-  if (it == ids.end()) throw std::runtime_error(std::string("documents: unknown ") + what + " '" + key.get<std::string>() + "'");
+  if (it == ids.end())
+    throw std::runtime_error(std::string("documents: unknown ") + what + " '" +
+                             key.get<std::string>() + "'");
   return it->second;
 }
 
@@ -1291,7 +1463,9 @@ void import_document(Context& ctx, const pacte::PactImport& pact, const Json& sp
     throw std::runtime_error("documents: " + err->error().message);
   std::string key = spec.at("key");
   if (!valid_key(key)) throw std::runtime_error("documents: invalid document key '" + key + "'");
-  ctx.sql("INSERT INTO documents_documents(workspace_id, key, title, created_by, created_at) VALUES (?,?,?,?,?)")
+  ctx.sql(
+         "INSERT INTO documents_documents(workspace_id, key, title, created_by, created_at) VALUES "
+         "(?,?,?,?,?)")
       .bind(1, workspace)
       .bind(2, key)
       .bind(3, normalize_heading(spec.at("title").get<std::string>()).value_or(""))
@@ -1299,16 +1473,20 @@ void import_document(Context& ctx, const pacte::PactImport& pact, const Json& sp
       .bind(5, ctx.now_text())
       .run();
   Document d = *load_document(ctx, ctx.last_insert_id());
-  ctx.append_event(workspace, "documents.created", {{"document", document_summary(ctx, d)}}, subject_of(d.id));
+  ctx.append_event(workspace, "documents.created", {{"document", document_summary(ctx, d)}},
+                   subject_of(d.id));
   std::int64_t position = 0;
   for (auto& r : spec.value("required_validations", Json::array()))
-    ctx.sql("INSERT INTO documents_required(document_id, organisation_id, body, position) VALUES (?,?,?,?)")
+    ctx.sql(
+           "INSERT INTO documents_required(document_id, organisation_id, body, position) VALUES "
+           "(?,?,?,?)")
         .bind(1, d.id)
         .bind(2, lookup(pact.organisations, r.at("organisation"), "organisation"))
         .bind(3, r.value("body", ""))
         .bind(4, position++)
         .run();
-  Version v = create_version(ctx, d, std::nullopt, spec.value("label", text.value("label", "")), author, sections);
+  Version v = create_version(ctx, d, std::nullopt, spec.value("label", text.value("label", "")),
+                             author, sections);
   std::string status = spec.value("status", "draft");
   if (status == "draft") return;
   set_status(ctx, d, v, "proposed");
@@ -1320,22 +1498,32 @@ void import_document(Context& ctx, const pacte::PactImport& pact, const Json& sp
     in.hash = v.hash;  // the seed's boards validated this text
     in.body = val.at("body");
     in.meeting_date = val.at("meeting_date");
-    if (!valid_month_or_day(in.meeting_date)) throw std::runtime_error("documents: bad meeting_date " + in.meeting_date);
+    if (!valid_month_or_day(in.meeting_date))
+      throw std::runtime_error("documents: bad meeting_date " + in.meeting_date);
     in.decision = val.at("decision");
     in.reference = val.value("reference", "");
     in.note = val.value("note", "");
     insert_validation(ctx, d, v, in, author);
   }
   if (status == "under_review") return;
-  if (auto err = freeze(ctx, d, v, author)) throw std::runtime_error("documents: cannot freeze: " + err->error().message);
+  if (auto err = freeze(ctx, d, v, author))
+    throw std::runtime_error("documents: cannot freeze: " + err->error().message);
 }
 
 }  // namespace
 
-std::string DocumentsPlugin::name() const { return "documents"; }
-std::string DocumentsPlugin::version() const { return PACTE_DOCUMENTS_VERSION; }
-std::string DocumentsPlugin::title_fr() const { return "Textes"; }
-std::string DocumentsPlugin::title_en() const { return "Documents"; }
+std::string DocumentsPlugin::name() const {
+  return "documents";
+}
+std::string DocumentsPlugin::version() const {
+  return PACTE_DOCUMENTS_VERSION;
+}
+std::string DocumentsPlugin::title_fr() const {
+  return "Textes";
+}
+std::string DocumentsPlugin::title_en() const {
+  return "Documents";
+}
 
 std::vector<pacte::Migration> DocumentsPlugin::migrations() const {
   return {{1, R"SQL(
@@ -1433,7 +1621,8 @@ CREATE INDEX documents_validations_document ON documents_validations(document_id
 }
 
 void DocumentsPlugin::register_operations(pacte::Registrar& r) {
-  r.add_scope("document", [](Context& ctx, std::int64_t id) { return workspace_of_document(ctx, id); });
+  r.add_scope("document",
+              [](Context& ctx, std::int64_t id) { return workspace_of_document(ctx, id); });
   r.add_scope("version", [](Context& ctx, std::int64_t id) {
     return document_of(ctx, "SELECT document_id FROM documents_versions WHERE id = ?", id);
   });
@@ -1442,7 +1631,8 @@ void DocumentsPlugin::register_operations(pacte::Registrar& r) {
   });
 
   const Json key = string_schema(1, 64);
-  const Json sections = {{"type", "array"}, {"maxItems", kMaxSections}, {"items", section_schema()}};
+  const Json sections = {
+      {"type", "array"}, {"maxItems", kMaxSections}, {"items", section_schema()}};
   const Json text_body = string_schema(0, kMaxBody);
 
   r.add({.name = "documents.list",
@@ -1464,13 +1654,14 @@ void DocumentsPlugin::register_operations(pacte::Registrar& r) {
          .change = true,
          .handler = create_document});
   r.add({.name = "documents.set_required",
-         .schema = object_schema(
-             {{"document", id_schema()},
-              {"required",
-               {{"type", "array"},
-                {"maxItems", 50},
-                {"items", object_schema({{"organisation", id_schema()}, {"body", string_schema(0, 200)}}, {"organisation"})}}}},
-             {"document", "required"}),
+         .schema = object_schema({{"document", id_schema()},
+                                  {"required",
+                                   {{"type", "array"},
+                                    {"maxItems", 50},
+                                    {"items", object_schema({{"organisation", id_schema()},
+                                                             {"body", string_schema(0, 200)}},
+                                                            {"organisation"})}}}},
+                                 {"document", "required"}),
          .rule = Rule::owner,
          .change = true,
          .handler = set_required});
@@ -1479,7 +1670,8 @@ void DocumentsPlugin::register_operations(pacte::Registrar& r) {
          .rule = Rule::observer,
          .handler = get_version});
   r.add({.name = "documents.version.create_draft",
-         .schema = object_schema({{"version", id_schema()}, {"label", string_schema(0, 100)}}, {"version"}),
+         .schema = object_schema({{"version", id_schema()}, {"label", string_schema(0, 100)}},
+                                 {"version"}),
          .rule = Rule::owner,
          .change = true,
          .handler = create_draft});
@@ -1502,61 +1694,79 @@ void DocumentsPlugin::register_operations(pacte::Registrar& r) {
          .schema = object_schema({{"version", id_schema()}}, {"version"}),
          .rule = Rule::owner,
          .change = true,
-         .handler = [](Context& ctx, const Call& call) { return transition(ctx, call, "draft", "draft", "proposed"); }});
+         .handler = [](Context& ctx, const Call& call) {
+           return transition(ctx, call, "draft", "draft", "proposed");
+         }});
   r.add({.name = "documents.version.review",
          .schema = object_schema({{"version", id_schema()}}, {"version"}),
          .rule = Rule::owner,
          .change = true,
-         .handler = [](Context& ctx, const Call& call) { return transition(ctx, call, "proposed", "proposed", "under_review"); }});
+         .handler = [](Context& ctx, const Call& call) {
+           return transition(ctx, call, "proposed", "proposed", "under_review");
+         }});
   r.add({.name = "documents.version.reopen",
          .schema = object_schema({{"version", id_schema()}}, {"version"}),
          .rule = Rule::owner,
          .change = true,
-         .handler = [](Context& ctx, const Call& call) { return transition(ctx, call, "proposed", "under_review", "draft"); }});
+         .handler = [](Context& ctx, const Call& call) {
+           return transition(ctx, call, "proposed", "under_review", "draft");
+         }});
   r.add({.name = "documents.version.freeze",
          .schema = object_schema({{"version", id_schema()}}, {"version"}),
          .rule = Rule::owner,
          .change = true,
          .handler = freeze_version});
   r.add({.name = "documents.compare",
-         .schema = object_schema({{"version", id_schema()}, {"base", id_schema()}}, {"version", "base"}),
+         .schema =
+             object_schema({{"version", id_schema()}, {"base", id_schema()}}, {"version", "base"}),
          .rule = Rule::observer,
          .handler = compare_versions});
   r.add({.name = "documents.proposals",
-         .schema = object_schema({{"document", id_schema()},
-                                  {"status", {{"type", "string"}, {"enum", {"open", "accepted", "rejected", "withdrawn"}}}}},
-                                 {"document"}),
+         .schema = object_schema(
+             {{"document", id_schema()},
+              {"status",
+               {{"type", "string"}, {"enum", {"open", "accepted", "rejected", "withdrawn"}}}}},
+             {"document"}),
          .rule = Rule::observer,
          .handler = list_proposals});
   r.add({.name = "documents.propose",
-         .schema = object_schema({{"version", id_schema()},
-                                  {"section", key},
-                                  {"kind", {{"type", "string"}, {"enum", {"replace", "insert_after", "delete"}}}},
-                                  {"new_key", key},
-                                  {"heading", string_schema(0, kMaxHeading)},
-                                  {"body", text_body},
-                                  {"rationale", string_schema(1, 4000)},
-                                  {"organisation", id_schema()}},
-                                 {"version", "section", "kind", "rationale"}),
+         .schema = object_schema(
+             {{"version", id_schema()},
+              {"section", key},
+              {"kind", {{"type", "string"}, {"enum", {"replace", "insert_after", "delete"}}}},
+              {"new_key", key},
+              {"heading", string_schema(0, kMaxHeading)},
+              {"body", text_body},
+              {"rationale", string_schema(1, 4000)},
+              {"organisation", id_schema()}},
+             {"version", "section", "kind", "rationale"}),
          .rule = Rule::member,
          .change = true,
          .handler = propose_change});
   r.add({.name = "documents.proposal.accept",
-         .schema = object_schema({{"proposal", id_schema()}, {"into", id_schema()}, {"note", string_schema(0, 4000)}},
+         .schema = object_schema(
+             {{"proposal", id_schema()}, {"into", id_schema()}, {"note", string_schema(0, 4000)}},
+             {"proposal"}),
+         .rule = Rule::owner,
+         .change = true,
+         .handler = [](Context& ctx, const Call& call) {
+           return decide_proposal(ctx, call, "accepted");
+         }});
+  r.add({.name = "documents.proposal.reject",
+         .schema = object_schema({{"proposal", id_schema()}, {"note", string_schema(0, 4000)}},
                                  {"proposal"}),
          .rule = Rule::owner,
          .change = true,
-         .handler = [](Context& ctx, const Call& call) { return decide_proposal(ctx, call, "accepted"); }});
-  r.add({.name = "documents.proposal.reject",
-         .schema = object_schema({{"proposal", id_schema()}, {"note", string_schema(0, 4000)}}, {"proposal"}),
-         .rule = Rule::owner,
-         .change = true,
-         .handler = [](Context& ctx, const Call& call) { return decide_proposal(ctx, call, "rejected"); }});
+         .handler = [](Context& ctx, const Call& call) {
+           return decide_proposal(ctx, call, "rejected");
+         }});
   r.add({.name = "documents.proposal.withdraw",
          .schema = object_schema({{"proposal", id_schema()}}, {"proposal"}),
          .rule = Rule::member,
          .change = true,
-         .handler = [](Context& ctx, const Call& call) { return decide_proposal(ctx, call, "withdrawn"); }});
+         .handler = [](Context& ctx, const Call& call) {
+           return decide_proposal(ctx, call, "withdrawn");
+         }});
   r.add({.name = "documents.comment",
          .schema = object_schema({{"proposal", id_schema()},
                                   {"version", id_schema()},
@@ -1568,22 +1778,25 @@ void DocumentsPlugin::register_operations(pacte::Registrar& r) {
          .change = true,
          .handler = add_comment});
   r.add({.name = "documents.comments",
-         .schema = object_schema({{"proposal", id_schema()}, {"version", id_schema()}, {"section", key}}, {}),
+         .schema = object_schema(
+             {{"proposal", id_schema()}, {"version", id_schema()}, {"section", key}}, {}),
          .rule = Rule::observer,
          .handler = list_comments});
   r.add({.name = "documents.validation.record",
-         .schema = object_schema(
-             {{"version", id_schema()},
-              {"organisation", id_schema()},
-              {"hash", string_schema(64, 64)},
-              {"body", string_schema(1, 200)},
-              {"meeting_date", string_schema(7, 10)},
-              {"decision", {{"type", "string"}, {"enum", {"approved", "rejected", "approved_with_reservations"}}}},
-              {"reference", string_schema(0, 200)},
-              {"minutes_attachment", id_schema()},
-              {"minutes_hash", string_schema(64, 64)},
-              {"note", string_schema(0, 4000)}},
-             {"version", "organisation", "hash", "body", "meeting_date", "decision"}),
+         .schema =
+             object_schema({{"version", id_schema()},
+                            {"organisation", id_schema()},
+                            {"hash", string_schema(64, 64)},
+                            {"body", string_schema(1, 200)},
+                            {"meeting_date", string_schema(7, 10)},
+                            {"decision",
+                             {{"type", "string"},
+                              {"enum", {"approved", "rejected", "approved_with_reservations"}}}},
+                            {"reference", string_schema(0, 200)},
+                            {"minutes_attachment", id_schema()},
+                            {"minutes_hash", string_schema(64, 64)},
+                            {"note", string_schema(0, 4000)}},
+                           {"version", "organisation", "hash", "body", "meeting_date", "decision"}),
          .rule = Rule::member,
          .change = true,
          .handler = record_validation});
@@ -1605,7 +1818,8 @@ pacte::Json DocumentsPlugin::export_workspace(pacte::Context& ctx, std::int64_t 
     Json doc = document_full(ctx, *d);
     Json versions = Json::array();
     for (auto& summary : doc["versions"])
-      if (auto v = load_version(ctx, summary["id"].get<std::int64_t>())) versions.push_back(version_full(ctx, *v));
+      if (auto v = load_version(ctx, summary["id"].get<std::int64_t>()))
+        versions.push_back(version_full(ctx, *v));
     doc["versions"] = versions;
     std::vector<std::int64_t> pids;
     auto& pq = ctx.sql("SELECT id FROM documents_proposals WHERE document_id = ? ORDER BY id");
@@ -1629,4 +1843,6 @@ void DocumentsPlugin::import_pact(pacte::Context& ctx, const pacte::PactImport& 
 
 }  // namespace pacte_documents
 
-std::unique_ptr<pacte::Plugin> make_plugin_documents() { return std::make_unique<pacte_documents::DocumentsPlugin>(); }
+std::unique_ptr<pacte::Plugin> make_plugin_documents() {
+  return std::make_unique<pacte_documents::DocumentsPlugin>();
+}

@@ -8,10 +8,14 @@ namespace pacte_documents {
 
 std::string to_string(SectionChange::Status status) {
   switch (status) {
-    case SectionChange::Status::unchanged: return "unchanged";
-    case SectionChange::Status::changed: return "changed";
-    case SectionChange::Status::added: return "added";
-    case SectionChange::Status::removed: return "removed";
+    case SectionChange::Status::unchanged:
+      return "unchanged";
+    case SectionChange::Status::changed:
+      return "changed";
+    case SectionChange::Status::added:
+      return "added";
+    case SectionChange::Status::removed:
+      return "removed";
   }
   return "unchanged";
 }
@@ -19,7 +23,8 @@ std::string to_string(SectionChange::Status status) {
 namespace {
 
 /// Keys of the longest common subsequence of two key orders (quadratic: sections are few).
-std::set<std::string> lcs_keys(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+std::set<std::string> lcs_keys(const std::vector<std::string>& a,
+                               const std::vector<std::string>& b) {
   std::vector<std::vector<int>> len(a.size() + 1, std::vector<int>(b.size() + 1, 0));
   for (std::size_t i = a.size(); i-- > 0;)
     for (std::size_t j = b.size(); j-- > 0;)
@@ -41,7 +46,8 @@ std::set<std::string> lcs_keys(const std::vector<std::string>& a, const std::vec
 
 }  // namespace
 
-std::vector<SectionChange> compare_sections(const std::vector<Section>& before, const std::vector<Section>& after) {
+std::vector<SectionChange> compare_sections(const std::vector<Section>& before,
+                                            const std::vector<Section>& after) {
   std::map<std::string, int> in_before, in_after;
   for (std::size_t i = 0; i < before.size(); ++i) in_before[before[i].key] = static_cast<int>(i);
   for (std::size_t i = 0; i < after.size(); ++i) in_after[after[i].key] = static_cast<int>(i);
@@ -57,8 +63,10 @@ std::vector<SectionChange> compare_sections(const std::vector<Section>& before, 
   std::map<std::string, std::vector<int>> removed_after;
   std::string anchor;  // "": at the very start
   for (std::size_t i = 0; i < before.size(); ++i) {
-    if (in_after.count(before[i].key)) anchor = before[i].key;
-    else removed_after[anchor].push_back(static_cast<int>(i));
+    if (in_after.count(before[i].key))
+      anchor = before[i].key;
+    else
+      removed_after[anchor].push_back(static_cast<int>(i));
   }
 
   std::vector<SectionChange> out;

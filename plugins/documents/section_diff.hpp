@@ -32,6 +32,7 @@ std::string to_string(SectionChange::Status status);
 /// after the section that preceded it in `before`. A section is "moved" when it is not in
 /// the longest common subsequence of the two orders of the common keys (the fewest moves
 /// that explain the new order). Keys are unique within each list.
-std::vector<SectionChange> compare_sections(const std::vector<Section>& before, const std::vector<Section>& after);
+std::vector<SectionChange> compare_sections(const std::vector<Section>& before,
+                                            const std::vector<Section>& after);
 
 }  // namespace pacte_documents

@@ -8,16 +8,21 @@ namespace pacte_documents {
 
 std::string_view to_string(DiffPart::Kind kind) {
   switch (kind) {
-    case DiffPart::Kind::equal: return "equal";
-    case DiffPart::Kind::insert: return "insert";
-    case DiffPart::Kind::del: return "delete";
+    case DiffPart::Kind::equal:
+      return "equal";
+    case DiffPart::Kind::insert:
+      return "insert";
+    case DiffPart::Kind::del:
+      return "delete";
   }
   return "equal";
 }
 
 namespace {
 
-bool space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool space(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 void push(std::vector<DiffPart>& out, DiffPart::Kind kind, std::string_view text) {
   if (text.empty()) return;
@@ -33,8 +38,9 @@ using Tokens = std::vector<std::string>;
 /// Myers' greedy forward algorithm, keeping each round's frontier to walk back the path.
 /// Returns the script as (kind, token index) steps, or an empty optional-like flag when
 /// the distance exceeds `max_edits`.
-bool myers(const Tokens& a, std::size_t a0, std::size_t a1, const Tokens& b, std::size_t b0, std::size_t b1,
-           int max_edits, std::vector<std::pair<DiffPart::Kind, std::size_t>>& script) {
+bool myers(const Tokens& a, std::size_t a0, std::size_t a1, const Tokens& b, std::size_t b0,
+           std::size_t b1, int max_edits,
+           std::vector<std::pair<DiffPart::Kind, std::size_t>>& script) {
   const long n = static_cast<long>(a1 - a0), m = static_cast<long>(b1 - b0);
   const long max = std::min<long>(n + m, max_edits);
   const long offset = max + 1;
@@ -45,8 +51,10 @@ bool myers(const Tokens& a, std::size_t a0, std::size_t a1, const Tokens& b, std
     trace.push_back(v);
     for (long k = -d; k <= d; k += 2) {
       long x;
-      if (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1])) x = v[offset + k + 1];  // down: insertion
-      else x = v[offset + k - 1] + 1;                                                         // right: deletion
+      if (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]))
+        x = v[offset + k + 1];  // down: insertion
+      else
+        x = v[offset + k - 1] + 1;  // right: deletion
       long y = x - k;
       while (x < n && y < m && a[a0 + x] == b[b0 + y]) ++x, ++y;
       v[offset + k] = x;
@@ -65,15 +73,19 @@ bool myers(const Tokens& a, std::size_t a0, std::size_t a1, const Tokens& b, std
     const auto& pv = trace[static_cast<std::size_t>(d)];
     long k = x - y;
     long prev_k;
-    if (k == -d || (k != d && pv[offset + k - 1] < pv[offset + k + 1])) prev_k = k + 1;
-    else prev_k = k - 1;
+    if (k == -d || (k != d && pv[offset + k - 1] < pv[offset + k + 1]))
+      prev_k = k + 1;
+    else
+      prev_k = k - 1;
     long prev_x = pv[offset + prev_k], prev_y = prev_x - prev_k;
     while (x > prev_x && y > prev_y) {
       --x, --y;
       rev.emplace_back(DiffPart::Kind::equal, a0 + x);
     }
-    if (x == prev_x) rev.emplace_back(DiffPart::Kind::insert, b0 + (--y));
-    else rev.emplace_back(DiffPart::Kind::del, a0 + (--x));
+    if (x == prev_x)
+      rev.emplace_back(DiffPart::Kind::insert, b0 + (--y));
+    else
+      rev.emplace_back(DiffPart::Kind::del, a0 + (--x));
   }
   while (x > 0 && y > 0) {
     --x, --y;
@@ -88,15 +100,18 @@ bool myers(const Tokens& a, std::size_t a0, std::size_t a1, const Tokens& b, std
 std::vector<DiffPart> coalesce(std::vector<DiffPart> parts) {
   using K = DiffPart::Kind;
   auto all_space = [](const std::string& t) {
-    return std::all_of(t.begin(), t.end(), [](char c) { return space(static_cast<unsigned char>(c)); });
+    return std::all_of(t.begin(), t.end(),
+                       [](char c) { return space(static_cast<unsigned char>(c)); });
   };
   std::vector<DiffPart> out;
   std::size_t i = 0;
   while (i < parts.size()) {
     // A replacement: a deletion immediately followed by an insertion.
-    bool replacement = parts[i].kind == K::del && i + 1 < parts.size() && parts[i + 1].kind == K::insert;
-    if (replacement && out.size() >= 3 && out.back().kind == K::equal && all_space(out.back().text) &&
-        out[out.size() - 2].kind == K::insert && out[out.size() - 3].kind == K::del) {
+    bool replacement =
+        parts[i].kind == K::del && i + 1 < parts.size() && parts[i + 1].kind == K::insert;
+    if (replacement && out.size() >= 3 && out.back().kind == K::equal &&
+        all_space(out.back().text) && out[out.size() - 2].kind == K::insert &&
+        out[out.size() - 3].kind == K::del) {
       std::string gap = out.back().text;
       out.pop_back();
       out[out.size() - 2].text += gap + parts[i].text;
@@ -137,7 +152,8 @@ std::vector<DiffPart> word_diff(std::string_view before, std::string_view after,
   std::vector<DiffPart> out;
   for (std::size_t i = 0; i < prefix; ++i) push(out, DiffPart::Kind::equal, a[i]);
   std::vector<std::pair<DiffPart::Kind, std::size_t>> script;
-  if (myers(a, prefix, a.size() - suffix, b, prefix, b.size() - suffix, std::max(0, max_edits), script)) {
+  if (myers(a, prefix, a.size() - suffix, b, prefix, b.size() - suffix, std::max(0, max_edits),
+            script)) {
     // Within each change, deletions first, then insertions: the redline reads
     // "~~old~~ new" rather than interleaved fragments.
     std::string dels, inss;
@@ -160,7 +176,8 @@ std::vector<DiffPart> word_diff(std::string_view before, std::string_view after,
     flush();
   } else {
     for (std::size_t i = prefix; i < a.size() - suffix; ++i) push(out, DiffPart::Kind::del, a[i]);
-    for (std::size_t i = prefix; i < b.size() - suffix; ++i) push(out, DiffPart::Kind::insert, b[i]);
+    for (std::size_t i = prefix; i < b.size() - suffix; ++i)
+      push(out, DiffPart::Kind::insert, b[i]);
   }
   for (std::size_t i = a.size() - suffix; i < a.size(); ++i) push(out, DiffPart::Kind::equal, a[i]);
   return coalesce(std::move(out));

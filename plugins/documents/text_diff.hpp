@@ -27,6 +27,7 @@ std::vector<std::string> word_tokens(std::string_view text);
 /// Concatenating the equal and deleted runs gives `before`, the equal and inserted runs
 /// give `after`. Beyond `max_edits` token edits the whole text is reported replaced
 /// (bounded time and memory on any input).
-std::vector<DiffPart> word_diff(std::string_view before, std::string_view after, int max_edits = 2000);
+std::vector<DiffPart> word_diff(std::string_view before, std::string_view after,
+                                int max_edits = 2000);
 
 }  // namespace pacte_documents

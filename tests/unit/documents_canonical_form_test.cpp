@@ -4,10 +4,10 @@
 
 #include <gtest/gtest.h>
 
-using pacte_documents::Section;
 using pacte_documents::canonical_form;
 using pacte_documents::normalize_body;
 using pacte_documents::normalize_heading;
+using pacte_documents::Section;
 
 TEST(DocumentsCanonicalForm, KnownDocumentHasTheIndependentlyComputedHash) {
   // printf '§ art.1\n# Article 1\n\nCafé\nligne\n' | sha256sum
@@ -31,8 +31,16 @@ TEST(DocumentsCanonicalForm, TwoSectionsAreSeparatedByOneBlankLine) {
 
 TEST(DocumentsCanonicalForm, NfdAndNfcGiveTheSameHash) {
   // "é" precomposed (U+00E9) and decomposed (e + U+0301); "Œ" stays as it is.
-  auto nfc = canonical_form({{"preamble", "Pr\xC3\xA9" "ambule", "dur\xC3\xA9" "e : deux ans \xC5\x92"}});
-  auto nfd = canonical_form({{"preamble", "Pre\xCC\x81" "ambule", "dure\xCC\x81" "e : deux ans \xC5\x92"}});
+  auto nfc = canonical_form({{"preamble",
+                              "Pr\xC3\xA9"
+                              "ambule",
+                              "dur\xC3\xA9"
+                              "e : deux ans \xC5\x92"}});
+  auto nfd = canonical_form({{"preamble",
+                              "Pre\xCC\x81"
+                              "ambule",
+                              "dure\xCC\x81"
+                              "e : deux ans \xC5\x92"}});
   EXPECT_EQ(nfc.hash, nfd.hash);
   EXPECT_EQ(nfc.text, nfd.text);
   EXPECT_EQ(*normalize_body("e\xCC\x81"), "\xC3\xA9");
@@ -40,8 +48,10 @@ TEST(DocumentsCanonicalForm, NfdAndNfcGiveTheSameHash) {
 
 TEST(DocumentsCanonicalForm, CrlfCrAndTrailingBlanksDoNotChangeTheHash) {
   auto lf = canonical_form({{"art.5", "Article 5 : durée", "ligne un\nligne deux\n\nparagraphe"}});
-  auto crlf = canonical_form({{"art.5", "Article 5 :  durée\r\n", "ligne un \r\nligne deux\t\r\n\r\nparagraphe\r\n"}});
-  auto cr = canonical_form({{"art.5", "Article 5 : durée", "\rligne un\rligne deux\r\rparagraphe\r\r"}});
+  auto crlf = canonical_form(
+      {{"art.5", "Article 5 :  durée\r\n", "ligne un \r\nligne deux\t\r\n\r\nparagraphe\r\n"}});
+  auto cr =
+      canonical_form({{"art.5", "Article 5 : durée", "\rligne un\rligne deux\r\rparagraphe\r\r"}});
   EXPECT_EQ(lf.hash, crlf.hash);
   EXPECT_EQ(lf.hash, cr.hash);
   EXPECT_EQ(lf.text.back(), '\n');

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+using pacte_documents::compare_sections;
 using pacte_documents::DiffPart;
 using pacte_documents::Section;
 using pacte_documents::SectionChange;
-using pacte_documents::compare_sections;
 using pacte_documents::word_diff;
 using pacte_documents::word_tokens;
 
@@ -36,7 +36,8 @@ std::string side(const std::vector<DiffPart>& parts, DiffPart::Kind skip) {
 
 TEST(DocumentsDiff, TokensKeepEveryCharacter) {
   auto t = word_tokens("  deux ans,\nà partir ");
-  EXPECT_EQ(t, (std::vector<std::string>{"  ", "deux", " ", "ans,", "\n", "à", " ", "partir", " "}));
+  EXPECT_EQ(t,
+            (std::vector<std::string>{"  ", "deux", " ", "ans,", "\n", "à", " ", "partir", " "}));
   EXPECT_TRUE(word_tokens("").empty());
 }
 
@@ -51,8 +52,10 @@ TEST(DocumentsDiff, OneWordReplaced) {
 }
 
 TEST(DocumentsDiff, InsertionAndDeletion) {
-  EXPECT_EQ(show(word_diff("le pacte est signé", "le pacte est signé et publié")), "[=le pacte est signé][+ et publié]");
-  EXPECT_EQ(show(word_diff("le pacte est bien signé", "le pacte est signé")), "[=le pacte est ][-bien ][=signé]");
+  EXPECT_EQ(show(word_diff("le pacte est signé", "le pacte est signé et publié")),
+            "[=le pacte est signé][+ et publié]");
+  EXPECT_EQ(show(word_diff("le pacte est bien signé", "le pacte est signé")),
+            "[=le pacte est ][-bien ][=signé]");
   EXPECT_EQ(show(word_diff("", "nouveau texte")), "[+nouveau texte]");
   EXPECT_EQ(show(word_diff("ancien texte", "")), "[-ancien texte]");
 }
@@ -62,7 +65,8 @@ TEST(DocumentsDiff, AdjacentReplacementsAreReadAsOne) {
 }
 
 TEST(DocumentsDiff, ScriptIsMinimalAndRebuildsBothSides) {
-  std::string a = "un deux trois quatre cinq six sept", b = "un trois quatre cinq huit six sept neuf";
+  std::string a = "un deux trois quatre cinq six sept",
+              b = "un trois quatre cinq huit six sept neuf";
   auto d = word_diff(a, b);
   EXPECT_EQ(side(d, DiffPart::Kind::insert), a);
   EXPECT_EQ(side(d, DiffPart::Kind::del), b);
@@ -79,10 +83,15 @@ TEST(DocumentsDiff, BeyondTheEditBoundTheTextIsReportedReplaced) {
 }
 
 TEST(DocumentsDiff, SectionsAlignedByKey) {
-  std::vector<Section> before = {{"preamble", "Préambule", "p"}, {"art.1", "Article 1", "un"}, {"art.2", "Article 2", "deux"},
+  std::vector<Section> before = {{"preamble", "Préambule", "p"},
+                                 {"art.1", "Article 1", "un"},
+                                 {"art.2", "Article 2", "deux"},
                                  {"art.3", "Article 3", "trois"}};
-  std::vector<Section> after = {{"preamble", "Préambule", "p"}, {"art.2", "Article 2", "deux bis"}, {"art.3", "Article 3", "trois"},
-                                {"art.1", "Article 1", "un"}, {"art.4", "Article 4", "quatre"}};
+  std::vector<Section> after = {{"preamble", "Préambule", "p"},
+                                {"art.2", "Article 2", "deux bis"},
+                                {"art.3", "Article 3", "trois"},
+                                {"art.1", "Article 1", "un"},
+                                {"art.4", "Article 4", "quatre"}};
   auto changes = compare_sections(before, after);
   ASSERT_EQ(changes.size(), 5u);
   EXPECT_EQ(changes[0].key, "preamble");
@@ -103,7 +112,8 @@ TEST(DocumentsDiff, SectionsAlignedByKey) {
 }
 
 TEST(DocumentsDiff, RemovedSectionsStayWhereTheyWere) {
-  std::vector<Section> before = {{"a", "A", "1"}, {"b", "B", "2"}, {"c", "C", "3"}, {"d", "D", "4"}};
+  std::vector<Section> before = {
+      {"a", "A", "1"}, {"b", "B", "2"}, {"c", "C", "3"}, {"d", "D", "4"}};
   std::vector<Section> after = {{"a", "A", "1"}, {"d", "D", "4"}};
   auto changes = compare_sections(before, after);
   ASSERT_EQ(changes.size(), 4u);
@@ -123,7 +133,8 @@ TEST(DocumentsDiff, RemovedSectionsStayWhereTheyWere) {
 }
 
 TEST(DocumentsDiff, AChangedHeadingIsAChange) {
-  auto changes = compare_sections({{"a", "Article 6 : résiliation", "t"}}, {{"a", "Article 6 : résiliation et litiges", "t"}});
+  auto changes = compare_sections({{"a", "Article 6 : résiliation", "t"}},
+                                  {{"a", "Article 6 : résiliation et litiges", "t"}});
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].status, SectionChange::Status::changed);
   EXPECT_EQ(show(changes[0].heading_diff), "[=Article 6 : résiliation][+ et litiges]");
