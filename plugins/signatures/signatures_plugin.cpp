@@ -2005,8 +2005,10 @@ void SignaturesPlugin::register_operations(pacte::Registrar& r) {
     return Result::ok();
   });
 
-  r.add_timer("reminders", std::chrono::hours(1), scheduled_reminders);
-  r.add_timer("retention", std::chrono::hours(1), retention_sweep);
+  // Both are cheap (indexed, a handful of open campaigns) and compare with the server's
+  // clock, so a short period keeps reminders and erasure on time.
+  r.add_timer("reminders", std::chrono::seconds(5), scheduled_reminders);
+  r.add_timer("retention", std::chrono::seconds(5), retention_sweep);
   r.on_schedule("deadline", deadline_reminder);
 }
 
