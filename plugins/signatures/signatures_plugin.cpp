@@ -862,15 +862,19 @@ std::int64_t store_campaign(Context& ctx, const NewCampaign& n) {
   auto c = load_campaign(ctx, id);
   ctx.append_event(n.workspace, "signatures.created", {{"campaign", campaign_json(ctx, *c, std::nullopt)}},
                    subject_of(id));
+  // Every signatory (hence every signatory organisation) receives the text's hash and the
+  // fingerprint of the key that seals the trail, to check the evidence bundle later.
+  std::string fingerprint = group_fingerprint(ServerKey::load_or_create(ctx).fingerprint());
   for (auto& s : n.signatories)
     ctx.notify(s.person, {.kind = "signature",
                           .workspace = n.workspace,
                           .title_fr = "Signature demandée : " + n.title,
                           .title_en = "Signature requested: " + n.title,
                           .body_fr = "Vous êtes invité·e à signer ce texte pour votre organisation.\nEmpreinte SHA-256 "
-                                     "du texte : " + n.version_hash,
+                                     "du texte : " + n.version_hash + "\nEmpreinte de la clé de scellement du serveur : " +
+                                     fingerprint,
                           .body_en = "You are asked to sign this text for your organisation.\nSHA-256 hash of the "
-                                     "text: " + n.version_hash,
+                                     "text: " + n.version_hash + "\nFingerprint of the server's sealing key: " + fingerprint,
                           .link = link_of(*c),
                           .immediate = true});
   return id;
