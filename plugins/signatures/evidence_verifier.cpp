@@ -77,38 +77,51 @@ void EvidenceVerifier::check_chain(const json& trail, VerifyReport& report) {
   }
   report.entries = trail.size();
   std::string prev = kGenesisHash;
+  std::int64_t prev_seq = 0;
   json campaign;
   for (std::size_t i = 0; i < trail.size(); ++i) {
     const json& item = trail[i];
-    std::size_t pos = i + 1;
+    // Entries are named by their sequence number when they have one, else by position.
+    std::string name = "entry " + n(i + 1);
     if (!item.is_object() || !item.contains("entry") || !item["entry"].is_object()) {
-      report.problems.push_back("entry " + n(pos) + " is malformed (no \"entry\" object)");
+      report.problems.push_back("the " + n(i + 1) + "th item of the trail is malformed (no \"entry\" object)");
       prev = str(item, "hash");
+      ++prev_seq;
       continue;
     }
     const json& entry = item["entry"];
+    auto seq_it = entry.find("seq");
+    std::int64_t seq = seq_it != entry.end() && seq_it->is_number_integer() ? seq_it->get<std::int64_t>() : -1;
+    if (seq > 0) name = "entry " + std::to_string(seq);
+    // One message per break in the numbering, not one per entry after it.
+    if (seq < 1)
+      report.problems.push_back("the " + n(i + 1) + "th item of the trail has no valid sequence number");
+    else if (seq > prev_seq + 1)
+      report.problems.push_back(seq == prev_seq + 2
+                                    ? "entry " + std::to_string(prev_seq + 1) + " is missing (removed from the trail)"
+                                    : "entries " + std::to_string(prev_seq + 1) + " to " + std::to_string(seq - 1) +
+                                          " are missing (removed from the trail)");
+    else if (seq <= prev_seq)
+      report.problems.push_back(name + " comes after entry " + std::to_string(prev_seq) +
+                                ": entries were reordered or duplicated");
     std::string stored = str(item, "hash");
     std::string actual;
     try {
       actual = entry_hash(entry);
     } catch (const std::exception& e) {
-      report.problems.push_back("entry " + n(pos) + " cannot be canonicalised: " + e.what());
+      report.problems.push_back(name + " cannot be canonicalised: " + e.what());
     }
-    auto seq = entry.find("seq");
-    if (seq == entry.end() || !seq->is_number_integer() || seq->get<std::int64_t>() != static_cast<std::int64_t>(pos))
-      report.problems.push_back("entry " + n(pos) + " has sequence number " +
-                                (seq == entry.end() ? std::string("(none)") : seq->dump()) + " instead of " + n(pos) +
-                                ": entries were removed, inserted or reordered");
     if (!actual.empty() && actual != stored)
-      report.problems.push_back("entry " + n(pos) + " (" + str(entry, "type") +
-                                ") was altered: its content hashes to " + actual + ", not to its recorded hash " + stored);
+      report.problems.push_back(name + " (" + str(entry, "type") + ") was altered: its content hashes to " + actual +
+                                ", not to its recorded hash " + stored);
     if (str(entry, "prev") != prev)
-      report.problems.push_back("entry " + n(pos) + " does not follow entry " + n(i) +
-                                ": its previous-entry hash differs (an entry was removed, inserted or reordered before it)");
+      report.problems.push_back(name + " does not follow the entry before it in the trail: its previous-entry hash "
+                                "differs (an entry was removed, inserted or reordered before it)");
     if (i == 0) campaign = entry.value("campaign", json());
     else if (entry.value("campaign", json()) != campaign)
-      report.problems.push_back("entry " + n(pos) + " belongs to another campaign");
+      report.problems.push_back(name + " belongs to another campaign");
     prev = stored;
+    if (seq > 0) prev_seq = seq;
   }
 }
 
@@ -163,6 +176,16 @@ VerifyReport EvidenceVerifier::verify(const json& bundle, std::string_view expec
     return report;
   }
   report.seals = seals.size();
+  std::map<std::int64_t, std::size_t> by_seq;  // sequence number → position in the trail
+  std::int64_t last_seq = 0;
+  if (trail.is_array())
+    for (std::size_t i = 0; i < trail.size(); ++i) {
+      const json entry = trail[i].is_object() ? trail[i].value("entry", json::object()) : json::object();
+      if (entry.contains("seq") && entry["seq"].is_number_integer()) {
+        by_seq.emplace(entry["seq"].get<std::int64_t>(), i);
+        last_seq = std::max(last_seq, entry["seq"].get<std::int64_t>());
+      }
+    }
   std::int64_t last_sealed = 0;
   for (std::size_t k = 0; k < seals.size(); ++k) {
     std::string which = "seal " + n(k + 1);
@@ -184,19 +207,21 @@ VerifyReport EvidenceVerifier::verify(const json& bundle, std::string_view expec
     if (str(seal, "purpose") != kSealPurpose) report.problems.push_back(which + " has the wrong purpose");
     if (!fingerprint.empty() && !ed25519_verify(public_key, message, str(item, "signature")))
       report.problems.push_back(which + " is invalid: its signature does not verify with the bundle's public key");
-    if (seq < 1 || !trail.is_array() || static_cast<std::size_t>(seq) > trail.size()) {
+    auto at = by_seq.find(seq);
+    if (at == by_seq.end()) {
       report.problems.push_back(which + " refers to entry " + std::to_string(seq) + ", which is missing from the trail");
       continue;
     }
-    if (str(trail[seq - 1], "hash") != str(seal, "head"))
+    const json& sealed = trail[at->second];
+    if (str(sealed, "hash") != str(seal, "head"))
       report.problems.push_back(which + " does not match the trail: entry " + std::to_string(seq) +
                                 "'s hash differs from the sealed head");
-    if (seal.value("campaign", json()) != trail[seq - 1].value("entry", json::object()).value("campaign", json()))
+    if (seal.value("campaign", json()) != sealed.value("entry", json::object()).value("campaign", json()))
       report.problems.push_back(which + " belongs to another campaign");
     last_sealed = std::max(last_sealed, seq);
   }
-  if (trail.is_array() && static_cast<std::size_t>(last_sealed) < trail.size())
-    report.notes.push_back("entries " + std::to_string(last_sealed + 1) + " to " + n(trail.size()) +
+  if (last_sealed < last_seq)
+    report.notes.push_back("entries " + std::to_string(last_sealed + 1) + " to " + std::to_string(last_seq) +
                            " come after the last seal");
   return report;
 }

@@ -1562,7 +1562,7 @@ std::string certificate_html(const Json& cert) {
     << "table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #999;padding:.3rem .5rem;"
     << "text-align:left;vertical-align:top}code{word-break:break-all}.met{color:#0a5d00}.unmet{color:#a00}"
     << "@media print{body{margin:0}}</style></head><body>";
-  h << "<h1>Certificat de signature</h1><p><strong>" << s(cert["title"]) << "</strong></p>";
+  h << "<main><h1>Certificat de signature</h1><p><strong>" << s(cert["title"]) << "</strong></p>";
   bool done = cert["status"] == "completed";
   h << "<p>Statut : <strong>" << (done ? "toutes les signatures sont réunies" : "campagne en cours")
     << "</strong></p>";
@@ -1629,7 +1629,7 @@ std::string certificate_html(const Json& cert) {
     << "</code></p><p>Vérification hors ligne du dossier de preuve : <code>pacte verify dossier.json --key "
     << s(cert["key"]["fingerprint"]) << "</code></p>";
   h << "<h2>Valeur juridique</h2><p>" << html_escape(kLawFr) << "</p><p lang=\"en\">" << html_escape(kLawEn) << "</p>";
-  h << "<p><small>Certificat émis le " << s(cert["issued_at"]) << " (UTC).</small></p></body></html>";
+  h << "<p><small>Certificat émis le " << s(cert["issued_at"]) << " (UTC).</small></p></main></body></html>";
   return h.str();
 }
 

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+
 // The signatures plugin (plugins/signatures): a signatory of the pact reads the frozen
 // text and its hash, consents and signs in the browser, and the owner's dashboard (a
 // second browser context) shows the organisation's progress move live. The certificate
@@ -14,11 +16,24 @@ const MOULINS = [
   'abderrahim.kanfous@cs-moulins.example',
 ];
 
+// The other signatories, for the full run (PACTE_E2E_SIGN_ALL=1): every one of the
+// fourteen signs in the browser and the campaign completes. Off by default, since it
+// needs a fresh data folder each time.
+const OTHERS = [
+  'thierry.repentin@ville-chambery.example',
+  'alain.collet@caf73.example',
+  'daniel.bret@federation-cs-2savoie.example',
+  'vincent.clerc@caf73.example',
+  'corinne.mezrich@biollay.example',
+  'martine.wadier@aqcv.example',
+];
+const SIGN_ALL = process.env.PACTE_E2E_SIGN_ALL === '1';
+
 const tab = '[data-testid="tab-plugin"][data-plugin="signatures"]';
 const campaign = 'pacte-panel-signatures [data-testid="sig-campaign"]';
 const moulins = 'pacte-panel-signatures [data-testid="sig-org-moulins"]';
 
-export default function ({ step, S, fail, newPage, signIn, openWorkspace, serverBarrier, runAxe, shot, T, BASE }) {
+export default function ({ step, S, fail, newPage, signIn, openWorkspace, serverBarrier, runAxe, shot, T, BASE, SHOTS }) {
   async function openSignatures(page, who) {
     await openWorkspace(page, 'pacte');
     try {
@@ -120,5 +135,44 @@ export default function ({ step, S, fail, newPage, signIn, openWorkspace, server
     if (overflow) fail('the signatures panel overflows a 360 px wide screen');
     await shot(page, 'signatures-phone.png');
     await S.sigSigner.context.close();
+  });
+
+  if (!SIGN_ALL) return;
+
+  step('signatures (full run): every other signatory signs in the browser; the campaign completes', async () => {
+    for (const email of [...OTHERS, ...MOULINS]) {
+      const { page, context } = await newPage(S.browser, `signatory ${email}`);
+      await signIn(page, email);
+      await openSignatures(page, email);
+      await serverBarrier(page);
+      if ((await page.locator('pacte-panel-signatures [data-testid="sig-open"]').count()) === 0) {
+        await context.close();
+        continue; // already signed (the Moulins co-president of the previous step)
+      }
+      await page.click('pacte-panel-signatures [data-testid="sig-open"]');
+      await page.check('pacte-panel-signatures [data-testid="sig-consent"]');
+      await page.click('pacte-panel-signatures [data-testid="sig-sign"]');
+      await page.locator('pacte-panel-signatures [data-testid="sig-mine-done"]').waitFor({ state: 'visible', timeout: T.short });
+      await context.close();
+      const overall = ((await S.a.page.locator('pacte-panel-signatures [data-testid="sig-overall"]').textContent()) ?? '').trim();
+      console.log(`   ${email} signed; the owner's dashboard reads "${overall}"`);
+    }
+    try {
+      await S.a.page.locator('pacte-panel-signatures [data-testid="sig-dates"]').waitFor({ state: 'visible', timeout: T.short });
+    } catch {
+      fail('the campaign shows no dates after the fourteenth signature');
+    }
+    const overall = ((await S.a.page.locator('pacte-panel-signatures [data-testid="sig-overall"]').textContent()) ?? '').trim();
+    if (!overall.startsWith('14 ')) fail(`the dashboard reads "${overall}" after every signature`);
+    await S.a.page.locator('pacte-panel-signatures [data-testid="sig-dates"]').scrollIntoViewIfNeeded();
+    await shot(S.a.page, 'signatures-completed.png');
+    const href = await S.a.page.locator('pacte-panel-signatures a[href*="/p/signatures/certificate/"]').first().getAttribute('href');
+    const cert = await S.a.context.newPage();
+    await cert.goto(`${BASE}${href}`);
+    await runAxe(cert, 'certificate');
+    await cert.screenshot({ path: `${SHOTS}/signatures-certificate.png`, fullPage: true });
+    const bundle = await S.a.context.request.get(`${BASE}${href.replace('/certificate/', '/bundle/')}`);
+    fs.writeFileSync(`${SHOTS}/signatures-bundle.json`, await bundle.text());
+    await cert.close();
   });
 }
