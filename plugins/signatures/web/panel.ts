@@ -252,6 +252,18 @@ function statusText(s: Signatory['status']): string {
   return tr(`s_${s}` as Key);
 }
 
+/** A calendar date "YYYY-MM-DD" in words ("29 février 2024"), in the interface's language. */
+function formatDay(day: string): string {
+  const d = new Date(`${day}T12:00:00Z`);
+  if (Number.isNaN(d.getTime())) return day;
+  return d.toLocaleDateString(getLocale() === 'en' ? 'en-GB' : 'fr-FR', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+}
+
 function methodText(m: string | null): string {
   if (!m) return '';
   const key = `m_${m}` as Key;
@@ -918,10 +930,11 @@ export class SignaturesPanel extends LitElement {
     const d = c.dates!;
     return html`<h4>${tr('dates')}</h4>
       <ul data-testid="sig-dates">
-        <li>${tr('effective', { date: d.effective })}</li>
-        <li>${tr('end', { date: d.end })}</li>
+        <li>${tr('effective', { date: formatDay(d.effective) })}</li>
+        <li>${tr('end', { date: formatDay(d.end) })}</li>
         ${d.anniversaries.map(
-          (a, i) => html`<li>${tr('notice', { anniversary: a, deadline: d.notice_deadlines[i] })}</li>`,
+          (a, i) =>
+            html`<li>${tr('notice', { anniversary: formatDay(a), deadline: formatDay(d.notice_deadlines[i]) })}</li>`,
         )}
       </ul>`;
   }
