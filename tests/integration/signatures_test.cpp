@@ -531,3 +531,61 @@ TEST(Signatures, TheVersionPathNeedsTheDocumentsPluginAndEventsCarryProgress) {
   EXPECT_TRUE(aqcv) << *ev;
   EXPECT_EQ((*ev)["data"].dump().find("user_agent"), std::string::npos);
 }
+
+TEST(Signatures, ANamedRepresentativeSignsUnderADelegationAndOwnersAdjustSignatoriesAndRules) {
+  TestServer server;
+  Person ville = sign_in(server, kVille);
+  Person csab = sign_in(server, kCsab);
+  std::int64_t pacte_ws = workspace_id(server.port(), ville.token, "pacte");
+  Json c = call(server, ville, "signatures.campaign.list", {{"workspace", pacte_ws}})["result"]["campaigns"][0];
+  std::int64_t id = c["id"];
+  std::int64_t mayor = find_signatory(c, "Thierry Repentin")["id"];
+
+  // "Le Maire ou son-sa représentant-e": the city's team signs for the mayor.
+  EXPECT_EQ(code_of(call(server, csab, "signatures.delegate",
+                         {{"campaign", id}, {"signatory", mayor}, {"person", csab.id}, {"reference", "x"}})),
+            "forbidden");
+  Json delegated = call(server, ville, "signatures.delegate",
+                        {{"campaign", id}, {"signatory", mayor}, {"person", ville.id},
+                         {"reference", "Arrêté de délégation de signature n° 2023-045"}});
+  ASSERT_EQ(code_of(delegated), "ok") << delegated;
+  EXPECT_EQ(find_signatory(delegated["result"]["campaign"], "Thierry Repentin")["delegation"]["reference"],
+            "Arrêté de délégation de signature n° 2023-045");
+  Json opened = browser_call(server, ville, "signatures.open", {{"campaign", id}});
+  ASSERT_EQ(code_of(opened), "ok") << opened;
+  EXPECT_EQ(opened["result"]["signatory"]["id"], mayor);
+  EXPECT_NE(opened["result"]["consent"]["fr"].get<std::string>().find("représenté·e par Équipe Ville de Chambéry"),
+            std::string::npos);
+  ASSERT_EQ(code_of(browser_call(server, ville, "signatures.sign",
+                                 {{"campaign", id}, {"version_hash", opened["result"]["version_hash"]},
+                                  {"consent_hash", opened["result"]["consent"]["hash"]}})),
+            "ok");
+  c = get_campaign(server, ville, id);
+  EXPECT_EQ(find_signatory(c, "Thierry Repentin")["status"], "signed");
+  EXPECT_EQ(find_signatory(c, "Thierry Repentin")["signed_by"], ville.id);
+  Json bundle = get_resource(server, ville, "/p/signatures/bundle/" + std::to_string(id)).json();
+  Json evidence;
+  for (auto& item : bundle["trail"])
+    if (item["entry"]["type"] == "signed") evidence = item["entry"]["data"];
+  EXPECT_EQ(evidence["name"], "Thierry Repentin");
+  EXPECT_EQ(evidence["delegation"]["representative"], ville.id);
+  EXPECT_EQ(evidence["delegation"]["reference"], "Arrêté de délégation de signature n° 2023-045");
+
+  // A ninth Moulins signatory, then a rule of any 1: the Moulins' rule is met at once by
+  // nobody, then by one signature.
+  Person team = sign_in(server, kMoulinsTeam);
+  std::int64_t moulins = org_progress(c, "moulins")["organisation"];
+  Json added = call(server, ville, "signatures.signatory.add",
+                    {{"campaign", id}, {"person", team.id}, {"organisation", moulins}, {"capacity", "co-Président"}});
+  ASSERT_EQ(code_of(added), "ok") << added;
+  EXPECT_EQ(org_progress(added["result"]["campaign"], "moulins")["label"], "Moulins 0/9");
+  EXPECT_EQ(code_of(call(server, ville, "signatures.signatory.add",
+                         {{"campaign", id}, {"person", team.id}, {"organisation", moulins}})),
+            "conflict");
+  Json ruled = call(server, ville, "signatures.rule.set", {{"campaign", id}, {"organisation", moulins}, {"rule", "any"}, {"n", 1}});
+  ASSERT_EQ(code_of(ruled), "ok") << ruled;
+  EXPECT_EQ(org_progress(ruled["result"]["campaign"], "moulins")["label"], "Moulins 0/1");
+  ASSERT_EQ(code_of(open_and_sign(server, team, id)), "ok");
+  EXPECT_EQ(org_progress(get_campaign(server, ville, id), "moulins")["met"], true);
+  EXPECT_EQ(call(server, ville, "signatures.verify", {{"campaign", id}})["result"]["ok"], true);
+}
