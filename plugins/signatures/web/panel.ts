@@ -69,6 +69,7 @@ interface Campaign {
   progress: { organisations: OrgProgress[]; total: number; signed: number; declined: number; complete: boolean };
   signatories: Signatory[];
   dates: { effective: string; end: string; anniversaries: string[]; notice_deadlines: string[]; time_zone: string } | null;
+  terminations: { id: number; organisation: number; sent_on: string; received_on: string; late: boolean }[];
   fingerprint: string;
   fingerprint_grouped: string;
   law_fr: string;
@@ -155,6 +156,14 @@ const fr = {
   effective: 'Date d’effet : {date}',
   end: 'Fin : {date}',
   notice: 'Préavis de résiliation pour l’anniversaire du {anniversary} : lettre reçue au plus tard le {deadline}',
+  termination: 'Enregistrer une lettre de résiliation',
+  terminationOrg: 'Organisation qui résilie',
+  sentOn: 'Envoyée le',
+  receivedOn: 'Reçue le',
+  terminationOk: 'Lettre enregistrée : la résiliation prend effet le {date}.',
+  terminations: 'Lettres de résiliation reçues',
+  terminationLine: '{org} : envoyée le {sent}, reçue le {received}',
+  late: 'hors délai',
   evidence: 'Preuves',
   certificate: 'Certificat (page imprimable)',
   certificateJson: 'Certificat (JSON)',
@@ -233,6 +242,14 @@ const en: Record<Key, string> = {
   effective: 'Effective date: {date}',
   end: 'End: {date}',
   notice: 'Notice of termination for the anniversary of {anniversary}: letter received by {deadline}',
+  termination: 'Record a termination letter',
+  terminationOrg: 'Terminating organisation',
+  sentOn: 'Sent on',
+  receivedOn: 'Received on',
+  terminationOk: 'Letter recorded: the termination takes effect on {date}.',
+  terminations: 'Termination letters received',
+  terminationLine: '{org}: sent on {sent}, received on {received}',
+  late: 'late',
   evidence: 'Evidence',
   certificate: 'Certificate (printable page)',
   certificateJson: 'Certificate (JSON)',
@@ -484,6 +501,7 @@ export class SignaturesPanel extends LitElement {
     announce: { state: true },
     ownerForm: { state: true },
     members: { state: true },
+    termination: { state: true },
   };
 
   declare client: ProtocolClient;
@@ -500,6 +518,8 @@ export class SignaturesPanel extends LitElement {
   declare announce: string;
   declare ownerForm: OwnerForm;
   declare members: { id: number; name: string }[];
+  /** The outcome of the last termination letter recorded (a warning when late). */
+  declare termination: string;
 
   private subs: Array<() => void> = [];
   private bound: ProtocolClient | null = null;
@@ -522,6 +542,7 @@ export class SignaturesPanel extends LitElement {
     this.announce = '';
     this.ownerForm = null;
     this.members = [];
+    this.termination = '';
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -730,6 +751,30 @@ export class SignaturesPanel extends LitElement {
     }
   }
 
+  private async recordTermination(e: Event, c: Campaign): Promise<void> {
+    e.preventDefault();
+    const data = new FormData(e.target as HTMLFormElement);
+    const r = await this.run<{
+      termination: { late: boolean; takes_effect_on: string | null; warning_fr: string | null; warning_en: string | null };
+    }>(
+      'signatures.termination.record',
+      {
+        campaign: c.id,
+        organisation: Number(data.get('organisation')),
+        sent_on: String(data.get('sent_on') ?? ''),
+        received_on: String(data.get('received_on') ?? ''),
+      },
+      '',
+    );
+    if (!r) return;
+    const t = r.termination;
+    this.termination = t.late
+      ? ((getLocale() === 'en' ? t.warning_en : t.warning_fr) ?? '')
+      : tr('terminationOk', { date: t.takes_effect_on ? formatDay(t.takes_effect_on) : '' });
+    this.announce = this.termination;
+    await this.load();
+  }
+
   // -------------------------------------------------------------------------- render
 
   override render() {
@@ -936,7 +981,37 @@ export class SignaturesPanel extends LitElement {
           (a, i) =>
             html`<li>${tr('notice', { anniversary: formatDay(a), deadline: formatDay(d.notice_deadlines[i]) })}</li>`,
         )}
-      </ul>`;
+      </ul>
+      ${(c.terminations ?? []).length
+        ? html`<p><strong>${tr('terminations')}</strong></p>
+            <ul>
+              ${c.terminations.map((t) => {
+                const org = c.progress.organisations.find((o) => o.organisation === t.organisation);
+                return html`<li>
+                  ${tr('terminationLine', { org: org?.short ?? '?', sent: formatDay(t.sent_on), received: formatDay(t.received_on) })}
+                  ${t.late ? html` — <strong>${tr('late')}</strong>` : nothing}
+                </li>`;
+              })}
+            </ul>`
+        : nothing}
+      ${this.isOwner()
+        ? html`<form class="sig-form" @submit=${(e: Event) => this.recordTermination(e, c)}>
+            <p><strong>${tr('termination')}</strong></p>
+            <label for="sig-term-org-${c.id}">${tr('terminationOrg')}</label>
+            <select id="sig-term-org-${c.id}" name="organisation" required>
+              ${c.progress.organisations.map((o) => html`<option value=${o.organisation}>${o.name}</option>`)}
+            </select>
+            <label for="sig-term-sent-${c.id}">${tr('sentOn')}</label>
+            <input id="sig-term-sent-${c.id}" name="sent_on" type="date" required />
+            <label for="sig-term-received-${c.id}">${tr('receivedOn')}</label>
+            <input id="sig-term-received-${c.id}" name="received_on" type="date" required />
+            ${this.termination ? html`<p role="status">${this.termination}</p>` : nothing}
+            ${this.error ? html`<p class="form-error" role="alert">${this.error}</p>` : nothing}
+            <div class="sig-actions">
+              <button class="btn btn-secondary" type="submit" ?disabled=${this.busy}>${tr('record')}</button>
+            </div>
+          </form>`
+        : nothing}`;
   }
 }
 

@@ -164,6 +164,23 @@ export default function ({ step, S, fail, newPage, signIn, openWorkspace, server
     }
     const overall = ((await S.a.page.locator('pacte-panel-signatures [data-testid="sig-overall"]').textContent()) ?? '').trim();
     if (!overall.startsWith('14 ')) fail(`the dashboard reads "${overall}" after every signature`);
+    // A termination letter received after the first notice deadline: a warning.
+    const deadline = await S.a.page.evaluate(async () => {
+      const ws = Number(location.pathname.split('/')[2]);
+      const r = await window.pacte.client.request('signatures.campaign.list', { workspace: ws });
+      return r.campaigns[0].dates.notice_deadlines[0];
+    });
+    const late = new Date(`${deadline}T12:00:00Z`);
+    late.setUTCDate(late.getUTCDate() + 2);
+    const day = late.toISOString().slice(0, 10);
+    await S.a.page.fill('pacte-panel-signatures input[name="sent_on"]', day);
+    await S.a.page.fill('pacte-panel-signatures input[name="received_on"]', day);
+    await S.a.page.click('pacte-panel-signatures form.sig-form button[type="submit"]');
+    try {
+      await S.a.page.locator('pacte-panel-signatures form.sig-form [role="status"]', { hasText: 'après la date limite' }).waitFor({ timeout: T.short });
+    } catch {
+      fail('recording a late termination letter shows no warning');
+    }
     await S.a.page.locator('pacte-panel-signatures [data-testid="sig-dates"]').scrollIntoViewIfNeeded();
     await shot(S.a.page, 'signatures-completed.png');
     const href = await S.a.page.locator('pacte-panel-signatures a[href*="/p/signatures/certificate/"]').first().getAttribute('href');
