@@ -1075,7 +1075,7 @@ Result open_text(Context& ctx, const Call& call) {
   if (!c) return no_such_campaign();
   Signatory s;
   if (Result r = caller_signatory(ctx, call, *c, s); !r.is_ok()) return r;
-  if (s.status == "pending") {
+  if (s.status == "pending" && c->status == "open") {  // a completed campaign's text can still be read
     auto& u = ctx.sql("UPDATE signatures_signatories SET status = 'opened', opened_at = ? WHERE id = ?");
     u.bind(1, ctx.now_text()).bind(2, s.id).run();
     append_trail(ctx, c->id, "opened", {{"signatory", s.id}, {"by", call.caller.person}});
@@ -1704,12 +1704,14 @@ void deadline_reminder(Context& ctx, const Json& payload) {
 
 // --- Import ------------------------------------------------------------------------------------
 
-/// The frozen version of the documents plugin in a workspace, if that plugin is present.
-std::optional<std::int64_t> frozen_version(Context& ctx, std::int64_t workspace) {
+/// The frozen version of the documents plugin in a workspace (of the document with key
+/// `key` if given, else the first one that has a frozen version), if that plugin is present.
+std::optional<std::int64_t> frozen_version(Context& ctx, std::int64_t workspace, const std::string& key) {
   Result docs = ctx.call("documents.list", {{"workspace", workspace}});
   if (!docs.is_ok()) return std::nullopt;
   for (auto& d : docs.value().value("documents", Json::array()))
-    if (d.contains("frozen_version") && d["frozen_version"].is_number_integer())
+    if (d.contains("frozen_version") && d["frozen_version"].is_number_integer() &&
+        (key.empty() || d.value("key", "") == key))
       return d["frozen_version"].get<std::int64_t>();
   return std::nullopt;
 }
@@ -2079,7 +2081,7 @@ void SignaturesPlugin::import_pact(pacte::Context& ctx, const pacte::PactImport&
     }
 
   // The frozen version of the documents plugin, when it is there; else the text of this section.
-  if (auto version = frozen_version(ctx, n.workspace)) {
+  if (auto version = frozen_version(ctx, n.workspace, cfg.value("document", ""))) {
     Result got = ctx.call("documents.version.get", {{"version", *version}});
     if (got.is_ok()) {
       Json v = got.value().value("version", Json::object());
