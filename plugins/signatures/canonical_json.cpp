@@ -19,11 +19,16 @@ std::u16string utf16_units(std::string_view s) {
     unsigned char c = p[i];
     char32_t cp = 0;
     std::size_t len = 0;
-    if (c < 0x80) cp = c, len = 1;
-    else if ((c & 0xE0) == 0xC0) cp = c & 0x1F, len = 2;
-    else if ((c & 0xF0) == 0xE0) cp = c & 0x0F, len = 3;
-    else if ((c & 0xF8) == 0xF0) cp = c & 0x07, len = 4;
-    else throw CanonicalJsonError("invalid UTF-8 in a member name");
+    if (c < 0x80)
+      cp = c, len = 1;
+    else if ((c & 0xE0) == 0xC0)
+      cp = c & 0x1F, len = 2;
+    else if ((c & 0xF0) == 0xE0)
+      cp = c & 0x0F, len = 3;
+    else if ((c & 0xF8) == 0xF0)
+      cp = c & 0x07, len = 4;
+    else
+      throw CanonicalJsonError("invalid UTF-8 in a member name");
     if (i + len > s.size()) throw CanonicalJsonError("truncated UTF-8 in a member name");
     for (std::size_t k = 1; k < len; ++k) {
       if ((p[i + k] & 0xC0) != 0x80) throw CanonicalJsonError("invalid UTF-8 in a member name");
@@ -47,13 +52,27 @@ void write_string(std::string& out, std::string_view s) {
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -70,12 +89,23 @@ void write_string(std::string& out, std::string_view s) {
 void write(std::string& out, const nlohmann::json& v) {
   using T = nlohmann::json::value_t;
   switch (v.type()) {
-    case T::null: out += "null"; break;
-    case T::boolean: out += v.get<bool>() ? "true" : "false"; break;
-    case T::number_integer: out += std::to_string(v.get<std::int64_t>()); break;
-    case T::number_unsigned: out += std::to_string(v.get<std::uint64_t>()); break;
-    case T::number_float: throw CanonicalJsonError("floating-point numbers are not allowed in the trail");
-    case T::string: write_string(out, v.get_ref<const std::string&>()); break;
+    case T::null:
+      out += "null";
+      break;
+    case T::boolean:
+      out += v.get<bool>() ? "true" : "false";
+      break;
+    case T::number_integer:
+      out += std::to_string(v.get<std::int64_t>());
+      break;
+    case T::number_unsigned:
+      out += std::to_string(v.get<std::uint64_t>());
+      break;
+    case T::number_float:
+      throw CanonicalJsonError("floating-point numbers are not allowed in the trail");
+    case T::string:
+      write_string(out, v.get_ref<const std::string&>());
+      break;
     case T::array: {
       out.push_back('[');
       bool first = true;
@@ -90,7 +120,8 @@ void write(std::string& out, const nlohmann::json& v) {
     case T::object: {
       std::vector<std::pair<std::u16string, const std::string*>> keys;
       keys.reserve(v.size());
-      for (auto it = v.begin(); it != v.end(); ++it) keys.emplace_back(utf16_units(it.key()), &it.key());
+      for (auto it = v.begin(); it != v.end(); ++it)
+        keys.emplace_back(utf16_units(it.key()), &it.key());
       std::sort(keys.begin(), keys.end(), [](auto& a, auto& b) { return a.first < b.first; });
       out.push_back('{');
       bool first = true;
@@ -104,7 +135,8 @@ void write(std::string& out, const nlohmann::json& v) {
       out.push_back('}');
       break;
     }
-    default: throw CanonicalJsonError("value of a type JSON does not have (binary or discarded)");
+    default:
+      throw CanonicalJsonError("value of a type JSON does not have (binary or discarded)");
   }
 }
 

@@ -34,7 +34,8 @@ std::string normalise_fingerprint(std::string_view text);
 /// Groups of four hex digits separated by spaces, for printing and reading aloud.
 std::string group_fingerprint(std::string_view hex);
 /// Ed25519 detached signature check (all in hex); false on any malformed input.
-bool ed25519_verify(std::string_view public_key_hex, std::string_view message, std::string_view signature_hex);
+bool ed25519_verify(std::string_view public_key_hex, std::string_view message,
+                    std::string_view signature_hex);
 
 /// What the verification found. `problems` empty: the bundle is intact and sealed by the
 /// expected key. Each problem is one sentence naming the entry or seal at fault.

@@ -23,8 +23,8 @@ std::optional<date::year_month_day> parse_ymd(std::string_view s) {
 
 std::string format_ymd(const date::year_month_day& ymd) {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
 }
 
@@ -38,19 +38,24 @@ const date::time_zone* zone_of(std::string_view zone) {
 
 }  // namespace
 
-bool PactCalendar::known_zone(std::string_view zone) { return zone_of(zone) != nullptr; }
+bool PactCalendar::known_zone(std::string_view zone) {
+  return zone_of(zone) != nullptr;
+}
 
-bool PactCalendar::valid_date(std::string_view date) { return parse_ymd(date).has_value(); }
+bool PactCalendar::valid_date(std::string_view date) {
+  return parse_ymd(date).has_value();
+}
 
-std::optional<std::string> PactCalendar::local_date(std::chrono::system_clock::time_point t, std::string_view zone) {
+std::optional<std::string> PactCalendar::local_date(std::chrono::system_clock::time_point t,
+                                                    std::string_view zone) {
   const date::time_zone* z = zone_of(zone);
   if (!z) return std::nullopt;
   auto local = z->to_local(std::chrono::time_point_cast<std::chrono::seconds>(t));
   return format_ymd(date::year_month_day{date::floor<date::days>(local)});
 }
 
-std::optional<std::chrono::system_clock::time_point> PactCalendar::local_instant(std::string_view day, int hour,
-                                                                               std::string_view zone) {
+std::optional<std::chrono::system_clock::time_point> PactCalendar::local_instant(
+    std::string_view day, int hour, std::string_view zone) {
   const date::time_zone* z = zone_of(zone);
   auto ymd = parse_ymd(day);
   if (!z || !ymd) return std::nullopt;
@@ -63,7 +68,8 @@ std::string PactCalendar::add_months(std::string_view day, int months) {
   auto ymd = parse_ymd(day);
   if (!ymd) return {};
   date::year_month_day shifted = *ymd + date::months(months);
-  if (!shifted.ok()) shifted = date::year_month_day_last{shifted.year(), date::month_day_last{shifted.month()}};
+  if (!shifted.ok())
+    shifted = date::year_month_day_last{shifted.year(), date::month_day_last{shifted.month()}};
   return format_ymd(shifted);
 }
 
@@ -78,7 +84,8 @@ PactDates PactCalendar::dates_from(std::string_view effective, const DateRules& 
   out.effective = std::string(effective);
   out.end = add_months(effective, rules.duration_months);
   if (rules.anniversary_months > 0) {
-    for (int m = rules.anniversary_months; m <= rules.duration_months; m += rules.anniversary_months) {
+    for (int m = rules.anniversary_months; m <= rules.duration_months;
+         m += rules.anniversary_months) {
       std::string anniversary = add_months(effective, m);
       out.anniversaries.push_back(anniversary);
       out.notice_deadlines.push_back(add_months(anniversary, -rules.notice_months));

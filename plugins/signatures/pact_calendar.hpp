@@ -23,9 +23,9 @@ struct DateRules {
 };
 
 struct PactDates {
-  std::string effective;                    // YYYY-MM-DD
-  std::string end;                          // effective + duration
-  std::vector<std::string> anniversaries;   // every anniversary up to and including the end
+  std::string effective;                      // YYYY-MM-DD
+  std::string end;                            // effective + duration
+  std::vector<std::string> anniversaries;     // every anniversary up to and including the end
   std::vector<std::string> notice_deadlines;  // each anniversary − notice
 };
 
@@ -34,10 +34,12 @@ class PactCalendar {
   /// True when the zone is known to the system's tz database.
   static bool known_zone(std::string_view zone);
   /// The local calendar date of an instant in a zone, "YYYY-MM-DD"; nullopt for an unknown zone.
-  static std::optional<std::string> local_date(std::chrono::system_clock::time_point t, std::string_view zone);
+  static std::optional<std::string> local_date(std::chrono::system_clock::time_point t,
+                                               std::string_view zone);
   /// The instant of a local wall-clock time (date at hour:00) in a zone; nullopt if invalid.
-  static std::optional<std::chrono::system_clock::time_point> local_instant(std::string_view date, int hour,
-                                                                          std::string_view zone);
+  static std::optional<std::chrono::system_clock::time_point> local_instant(std::string_view date,
+                                                                            int hour,
+                                                                            std::string_view zone);
   /// A valid "YYYY-MM-DD" date, or nullopt.
   static bool valid_date(std::string_view date);
   /// `date` + `months` (negative allowed), the day clamped to the end of the target month.

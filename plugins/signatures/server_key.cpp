@@ -20,8 +20,8 @@ std::string to_hex(const unsigned char* data, std::size_t size) {
 std::string from_hex(const std::string& hex) {
   std::string out(hex.size() / 2, '\0');
   std::size_t len = 0;
-  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(), hex.size(), nullptr, &len,
-                     nullptr) != 0)
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(),
+                     hex.size(), nullptr, &len, nullptr) != 0)
     throw std::runtime_error("signatures: the stored server key is not valid hex");
   out.resize(len);
   return out;
@@ -43,7 +43,8 @@ ServerKey ServerKey::load_or_create(pacte::Context& ctx) {
     crypto_sign_keypair(pk, sk);
     key.public_hex_ = to_hex(pk, sizeof pk);
     key.secret_.assign(reinterpret_cast<const char*>(sk), sizeof sk);
-    auto& ins = ctx.sql("INSERT INTO signatures_keys(id, public_key, secret_key, created_at) VALUES (1, ?, ?, ?)");
+    auto& ins = ctx.sql(
+        "INSERT INTO signatures_keys(id, public_key, secret_key, created_at) VALUES (1, ?, ?, ?)");
     ins.bind(1, key.public_hex_).bind(2, to_hex(sk, sizeof sk)).bind(3, ctx.now_text()).run();
     sodium_memzero(sk, sizeof sk);
   }
@@ -55,8 +56,8 @@ ServerKey ServerKey::load_or_create(pacte::Context& ctx) {
 
 std::string ServerKey::sign_hex(std::string_view message) const {
   unsigned char sig[crypto_sign_BYTES];
-  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-                       reinterpret_cast<const unsigned char*>(secret_.data()));
+  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(message.data()),
+                       message.size(), reinterpret_cast<const unsigned char*>(secret_.data()));
   return to_hex(sig, sizeof sig);
 }
 

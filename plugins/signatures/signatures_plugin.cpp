@@ -32,17 +32,17 @@ namespace {
 using pacte::Call;
 using pacte::Context;
 using pacte::ErrorCode;
+using pacte::format_time;
+using pacte::id_schema;
 using pacte::Json;
+using pacte::object_schema;
+using pacte::parse_time;
 using pacte::Result;
 using pacte::Role;
 using pacte::Rule;
-using pacte::TimePoint;
-using pacte::format_time;
-using pacte::id_schema;
-using pacte::object_schema;
-using pacte::parse_time;
 using pacte::sha256_hex;
 using pacte::string_schema;
+using pacte::TimePoint;
 
 constexpr std::size_t kMaxTextBytes = 2 * 1024 * 1024;  // a frozen text given directly
 constexpr int kMaxSignatories = 200;
@@ -53,7 +53,8 @@ const char* kLawFr =
     "(UE n° 910/2014, art. 3(10)) : des données électroniques jointes au texte par la personne "
     "authentifiée, pour signer. Elle est recevable en justice et sa valeur repose sur les preuves "
     "conservées (identité et mode d'authentification, date et heure, empreinte du texte signé, "
-    "déclaration de consentement, journal chaîné et scellé par la clé du serveur). Ce n'est pas une "
+    "déclaration de consentement, journal chaîné et scellé par la clé du serveur). Ce n'est pas "
+    "une "
     "signature électronique qualifiée : celle-ci exige un certificat qualifié et un dispositif de "
     "création qualifié, que Pacte ne fournit pas.";
 const char* kLawEn =
@@ -92,8 +93,8 @@ std::optional<std::string> read_settings(const Json& given, Settings& s) {
     if (!given.contains(key)) return std::nullopt;
     const Json& v = given[key];
     if (!v.is_number_integer() || v.get<std::int64_t>() < lo || v.get<std::int64_t>() > hi)
-      return std::string("args.settings.") + key + ": must be an integer from " + std::to_string(lo) + " to " +
-             std::to_string(hi);
+      return std::string("args.settings.") + key + ": must be an integer from " +
+             std::to_string(lo) + " to " + std::to_string(hi);
     out = v.get<int>();
     return std::nullopt;
   };
@@ -103,13 +104,15 @@ std::optional<std::string> read_settings(const Json& given, Settings& s) {
   if (auto e = int_in("remind_every_days", s.remind_every_days, 0, 365)) return e;
   if (auto e = int_in("personal_retention_days", s.personal_retention_days, 1, 36500)) return e;
   if (given.contains("time_zone")) {
-    if (!given["time_zone"].is_string() || !PactCalendar::known_zone(given["time_zone"].get<std::string>()))
+    if (!given["time_zone"].is_string() ||
+        !PactCalendar::known_zone(given["time_zone"].get<std::string>()))
       return "args.settings.time_zone: must be a time zone of the tz database, e.g. Europe/Paris";
     s.dates.time_zone = given["time_zone"].get<std::string>();
   }
   if (given.contains("deadline_reminder_days")) {
     const Json& v = given["deadline_reminder_days"];
-    if (!v.is_array() || v.size() > 10) return "args.settings.deadline_reminder_days: must be a list of up to 10 integers";
+    if (!v.is_array() || v.size() > 10)
+      return "args.settings.deadline_reminder_days: must be a list of up to 10 integers";
     s.deadline_reminder_days.clear();
     for (auto& d : v) {
       if (!d.is_number_integer() || d.get<int>() < 0 || d.get<int>() > 365)
@@ -147,7 +150,8 @@ struct Campaign {
 
 std::optional<Campaign> load_campaign(Context& ctx, std::int64_t id) {
   auto& q = ctx.sql(
-      "SELECT id, workspace_id, title, document, text, version_hash, validations, settings, status, created_by, "
+      "SELECT id, workspace_id, title, document, text, version_hash, validations, settings, "
+      "status, created_by, "
       "created_at, completed_at, effective_date FROM signatures_campaigns WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) {
@@ -183,7 +187,8 @@ struct Signatory {
   std::optional<std::int64_t> delegate_person;
   std::optional<std::string> delegate_ref;
   std::string status;  // pending | opened | signed | declined | replaced
-  std::optional<std::string> opened_at, signed_at, method, authentication, decline_reason, declined_at;
+  std::optional<std::string> opened_at, signed_at, method, authentication, decline_reason,
+      declined_at;
   std::optional<std::int64_t> replaced_by, signed_by;
   std::optional<std::string> replaced_reason;
   std::int64_t reminders = 0;
@@ -193,8 +198,10 @@ struct Signatory {
 };
 
 const char* kSignatoryColumns =
-    "id, campaign_id, position, person_id, organisation_id, capacity, mandate, mandate_ref, delegate_person_id, "
-    "delegate_ref, status, opened_at, signed_at, method, authentication, decline_reason, declined_at, replaced_by, "
+    "id, campaign_id, position, person_id, organisation_id, capacity, mandate, mandate_ref, "
+    "delegate_person_id, "
+    "delegate_ref, status, opened_at, signed_at, method, authentication, decline_reason, "
+    "declined_at, replaced_by, "
     "signed_by, replaced_reason, reminders, last_reminded_at, attachment_id, file_hash";
 
 Signatory read_signatory(pacte::Statement& q) {
@@ -246,7 +253,9 @@ std::optional<Signatory> load_signatory(Context& ctx, std::int64_t campaign, std
   return out;
 }
 
-bool active(const Signatory& s) { return s.status != "replaced"; }
+bool active(const Signatory& s) {
+  return s.status != "replaced";
+}
 
 // People and organisations are the core's: read by id, for names on the dashboard and in
 // the evidence (the SDK has no lookup by id).
@@ -295,7 +304,8 @@ struct Head {
 };
 
 Head trail_head(Context& ctx, std::int64_t campaign) {
-  auto& q = ctx.sql("SELECT seq, hash FROM signatures_trail WHERE campaign_id = ? ORDER BY seq DESC LIMIT 1");
+  auto& q = ctx.sql(
+      "SELECT seq, hash FROM signatures_trail WHERE campaign_id = ? ORDER BY seq DESC LIMIT 1");
   q.bind(1, campaign);
   Head h;
   if (q.step()) h = Head{q.int64(0), q.text(1)};
@@ -304,12 +314,15 @@ Head trail_head(Context& ctx, std::int64_t campaign) {
 }
 
 /// Appends an entry to the campaign's hash chain; returns its sequence number.
-std::int64_t append_trail(Context& ctx, std::int64_t campaign, std::string_view type, const Json& data) {
+std::int64_t append_trail(Context& ctx, std::int64_t campaign, std::string_view type,
+                          const Json& data) {
   Head head = trail_head(ctx, campaign);
-  Json entry = {{"v", 1},          {"campaign", campaign}, {"seq", head.seq + 1}, {"type", type},
-                {"at", ctx.now_text()}, {"prev", head.hash},   {"data", data}};
+  Json entry = {{"v", 1},       {"campaign", campaign}, {"seq", head.seq + 1},
+                {"type", type}, {"at", ctx.now_text()}, {"prev", head.hash},
+                {"data", data}};
   std::string body = canonical_json(entry);
-  auto& ins = ctx.sql("INSERT INTO signatures_trail(campaign_id, seq, type, at, body, hash) VALUES (?,?,?,?,?,?)");
+  auto& ins = ctx.sql(
+      "INSERT INTO signatures_trail(campaign_id, seq, type, at, body, hash) VALUES (?,?,?,?,?,?)");
   ins.bind(1, campaign)
       .bind(2, head.seq + 1)
       .bind(3, type)
@@ -322,8 +335,9 @@ std::int64_t append_trail(Context& ctx, std::int64_t campaign, std::string_view 
 
 Json make_seal(Context& ctx, const ServerKey& key, std::int64_t campaign, std::string_view reason) {
   Head head = trail_head(ctx, campaign);
-  Json seal = {{"v", 1},       {"purpose", kSealPurpose}, {"campaign", campaign}, {"seq", head.seq},
-               {"head", head.hash}, {"at", ctx.now_text()}, {"reason", reason}};
+  Json seal = {{"v", 1},          {"purpose", kSealPurpose}, {"campaign", campaign},
+               {"seq", head.seq}, {"head", head.hash},       {"at", ctx.now_text()},
+               {"reason", reason}};
   return {{"seal", seal}, {"signature", key.sign_hex(seal_message(seal))}};
 }
 
@@ -331,7 +345,8 @@ Json make_seal(Context& ctx, const ServerKey& key, std::int64_t campaign, std::s
 void seal_head(Context& ctx, std::int64_t campaign, std::string_view reason) {
   ServerKey key = ServerKey::load_or_create(ctx);
   Json sealed = make_seal(ctx, key, campaign, reason);
-  auto& ins = ctx.sql("INSERT INTO signatures_seals(campaign_id, seq, body, signature) VALUES (?,?,?,?)");
+  auto& ins =
+      ctx.sql("INSERT INTO signatures_seals(campaign_id, seq, body, signature) VALUES (?,?,?,?)");
   ins.bind(1, campaign)
       .bind(2, sealed["seal"]["seq"].get<std::int64_t>())
       .bind(3, canonical_json(sealed["seal"]))
@@ -349,7 +364,8 @@ Json trail_json(Context& ctx, std::int64_t campaign) {
 }
 
 Json seals_json(Context& ctx, std::int64_t campaign) {
-  auto& q = ctx.sql("SELECT body, signature FROM signatures_seals WHERE campaign_id = ? ORDER BY id");
+  auto& q =
+      ctx.sql("SELECT body, signature FROM signatures_seals WHERE campaign_id = ? ORDER BY id");
   q.bind(1, campaign);
   Json out = Json::array();
   while (q.step()) out.push_back({{"seal", Json::parse(q.text(0))}, {"signature", q.text(1)}});
@@ -362,8 +378,8 @@ Json seals_json(Context& ctx, std::int64_t campaign) {
 struct OrgProgress {
   Org org;
   RuleRow rule;
-  std::int64_t total = 0;     // active signatories
-  std::int64_t needed = 0;    // signatures the rule needs
+  std::int64_t total = 0;   // active signatories
+  std::int64_t needed = 0;  // signatures the rule needs
   std::int64_t signed_ = 0;
   std::int64_t declined = 0;
   bool met = false;
@@ -375,7 +391,8 @@ struct Progress {
   bool complete = false;
 };
 
-Progress compute_progress(Context& ctx, std::int64_t campaign, const std::vector<Signatory>& signatories) {
+Progress compute_progress(Context& ctx, std::int64_t campaign,
+                          const std::vector<Signatory>& signatories) {
   auto rules = load_rules(ctx, campaign);
   std::vector<std::int64_t> order;
   std::map<std::int64_t, OrgProgress> by_org;
@@ -397,7 +414,9 @@ Progress compute_progress(Context& ctx, std::int64_t campaign, const std::vector
   out.complete = !order.empty();
   for (auto id : order) {
     auto& p = by_org[id];
-    p.needed = p.rule.rule == "all" ? p.total : p.rule.rule == "one" ? 1 : std::min(p.rule.n, p.total);
+    p.needed = p.rule.rule == "all"   ? p.total
+               : p.rule.rule == "one" ? 1
+                                      : std::min(p.rule.n, p.total);
     p.met = p.signed_ >= p.needed && p.needed > 0;
     out.total += p.total;
     out.signed_ += p.signed_;
@@ -412,13 +431,16 @@ Progress compute_progress(Context& ctx, std::int64_t campaign, const std::vector
 
 std::string rule_label_fr(const OrgProgress& p) {
   if (p.rule.rule == "one") return "une signature parmi " + std::to_string(p.total);
-  if (p.rule.rule == "any") return std::to_string(p.needed) + " signatures parmi " + std::to_string(p.total);
-  return p.total == 1 ? "la personne désignée" : "les " + std::to_string(p.total) + " personnes désignées";
+  if (p.rule.rule == "any")
+    return std::to_string(p.needed) + " signatures parmi " + std::to_string(p.total);
+  return p.total == 1 ? "la personne désignée"
+                      : "les " + std::to_string(p.total) + " personnes désignées";
 }
 
 std::string rule_label_en(const OrgProgress& p) {
   if (p.rule.rule == "one") return "one signature of " + std::to_string(p.total);
-  if (p.rule.rule == "any") return std::to_string(p.needed) + " signatures of " + std::to_string(p.total);
+  if (p.rule.rule == "any")
+    return std::to_string(p.needed) + " signatures of " + std::to_string(p.total);
   return p.total == 1 ? "the named person" : "all " + std::to_string(p.total) + " named people";
 }
 
@@ -438,7 +460,8 @@ Json progress_json(const Progress& pr) {
                     {"signed", p.signed_},
                     {"declined", p.declined},
                     {"met", p.met},
-                    {"label", p.org.short_name + " " + std::to_string(p.signed_) + "/" + std::to_string(p.needed)}});
+                    {"label", p.org.short_name + " " + std::to_string(p.signed_) + "/" +
+                                  std::to_string(p.needed)}});
   return {{"organisations", orgs},
           {"total", pr.total},
           {"signed", pr.signed_},
@@ -446,7 +469,8 @@ Json progress_json(const Progress& pr) {
           {"complete", pr.complete}};
 }
 
-// --- Dates ----------------------------------------------------------------------------------------
+// --- Dates
+// ----------------------------------------------------------------------------------------
 
 std::optional<PactDates> campaign_dates(const Campaign& c) {
   if (!c.effective_date) return std::nullopt;
@@ -465,7 +489,8 @@ Json dates_json(const Campaign& c) {
 
 Json terminations_json(Context& ctx, std::int64_t campaign) {
   auto& q = ctx.sql(
-      "SELECT id, organisation_id, sent_on, received_on, anniversary, deadline, late, recorded_at FROM "
+      "SELECT id, organisation_id, sent_on, received_on, anniversary, deadline, late, recorded_at "
+      "FROM "
       "signatures_terminations WHERE campaign_id = ? ORDER BY id");
   q.bind(1, campaign);
   Json out = Json::array();
@@ -482,7 +507,8 @@ Json terminations_json(Context& ctx, std::int64_t campaign) {
   return out;
 }
 
-// --- Views ------------------------------------------------------------------------------------------
+// --- Views
+// ------------------------------------------------------------------------------------------
 
 template <typename T>
 Json opt(const std::optional<T>& v) {
@@ -531,7 +557,8 @@ Json campaign_json(Context& ctx, const Campaign& c, std::optional<std::int64_t> 
   Json mine = Json::array();
   for (auto& s : signatories) {
     list.push_back(signatory_json(ctx, s));
-    if (viewer && active(s) && (s.person == *viewer || s.delegate_person == *viewer)) mine.push_back(s.id);
+    if (viewer && active(s) && (s.person == *viewer || s.delegate_person == *viewer))
+      mine.push_back(s.id);
   }
   ServerKey key = ServerKey::load_or_create(ctx);
   Head head = trail_head(ctx, c.id);
@@ -568,19 +595,23 @@ Json progress_event(Context& ctx, const Campaign& c, std::string_view change) {
           {"progress", progress_json(compute_progress(ctx, c.id, signatories))}};
 }
 
-std::string subject_of(std::int64_t campaign) { return "signatures:" + std::to_string(campaign); }
+std::string subject_of(std::int64_t campaign) {
+  return "signatures:" + std::to_string(campaign);
+}
 
 void announce(Context& ctx, std::int64_t campaign_id, std::string_view change) {
   auto c = load_campaign(ctx, campaign_id);
   if (!c) return;
-  ctx.append_event(c->workspace, "signatures.updated", progress_event(ctx, *c, change), subject_of(c->id));
+  ctx.append_event(c->workspace, "signatures.updated", progress_event(ctx, *c, change),
+                   subject_of(c->id));
 }
 
 std::string link_of(const Campaign& c) {
   return "#/w/" + std::to_string(c.workspace) + "/p/signatures?campaign=" + std::to_string(c.id);
 }
 
-// --- Consent ----------------------------------------------------------------------------------------
+// --- Consent
+// ----------------------------------------------------------------------------------------
 
 struct Consent {
   std::string fr, en, text, hash;
@@ -601,19 +632,21 @@ Consent consent_for(Context& ctx, const Campaign& c, const Signatory& s, std::in
     as_en = ", represented by " + rep + " (delegation " + ref + ")";
   }
   out.fr = "Je, soussigné·e " + name + as_fr + ", " + s.capacity + " — " + org_name +
-           ", déclare avoir pris connaissance du texte « " + c.title + " » dont l'empreinte SHA-256 est " +
-           c.version_hash + ", et le signer électroniquement pour " + org_name +
+           ", déclare avoir pris connaissance du texte « " + c.title +
+           " » dont l'empreinte SHA-256 est " + c.version_hash +
+           ", et le signer électroniquement pour " + org_name +
            ". Je sais qu'il s'agit d'une signature électronique simple (eIDAS, art. 3(10)).";
   out.en = "I, the undersigned " + name + as_en + ", " + s.capacity + " — " + org_name +
-           ", declare that I have read the text \"" + c.title + "\" whose SHA-256 hash is " + c.version_hash +
-           ", and sign it electronically for " + org_name +
+           ", declare that I have read the text \"" + c.title + "\" whose SHA-256 hash is " +
+           c.version_hash + ", and sign it electronically for " + org_name +
            ". I understand that this is a simple electronic signature (eIDAS, art. 3(10)).";
   out.text = out.fr + "\n\n" + out.en;
   out.hash = sha256_hex(out.text);
   return out;
 }
 
-// --- Completion, deadlines ------------------------------------------------------------------------
+// --- Completion, deadlines
+// ------------------------------------------------------------------------
 
 std::vector<std::int64_t> owners_of(Context& ctx, std::int64_t workspace) {
   std::vector<std::int64_t> out;
@@ -655,11 +688,15 @@ void maybe_complete(Context& ctx, std::int64_t campaign_id) {
   if (!effective) return;
   PactDates d = PactCalendar::dates_from(*effective, c->settings.dates);
   auto& u = ctx.sql(
-      "UPDATE signatures_campaigns SET status = 'completed', completed_at = ?, effective_date = ? WHERE id = ?");
+      "UPDATE signatures_campaigns SET status = 'completed', completed_at = ?, effective_date = ? "
+      "WHERE id = ?");
   u.bind(1, format_time(*last)).bind(2, d.effective).bind(3, c->id).run();
   Json how = Json::array();
   for (auto& p : pr.orgs)
-    how.push_back({{"organisation", p.org.id}, {"name", p.org.name}, {"rule", p.rule.rule}, {"needed", p.needed},
+    how.push_back({{"organisation", p.org.id},
+                   {"name", p.org.name},
+                   {"rule", p.rule.rule},
+                   {"needed", p.needed},
                    {"signed", p.signed_}});
   append_trail(ctx, c->id, "completed",
                {{"last_signature_at", format_time(*last)},
@@ -683,17 +720,20 @@ void maybe_complete(Context& ctx, std::int64_t campaign_id) {
                         .link = link_of(*c)});
 }
 
-// --- Errors and checks -----------------------------------------------------------------------------
+// --- Errors and checks
+// -----------------------------------------------------------------------------
 
 Result no_such_campaign() {
-  return Result::fail(ErrorCode::not_found, "no such campaign", "campagne introuvable", "args.campaign");
+  return Result::fail(ErrorCode::not_found, "no such campaign", "campagne introuvable",
+                      "args.campaign");
 }
 Result no_such_signatory() {
   return Result::fail(ErrorCode::not_found, "no such signatory in this campaign",
                       "signataire introuvable dans cette campagne", "args.signatory");
 }
 Result campaign_completed() {
-  return Result::fail(ErrorCode::conflict, "this campaign is completed", "cette campagne est terminée", "args.campaign");
+  return Result::fail(ErrorCode::conflict, "this campaign is completed",
+                      "cette campagne est terminée", "args.campaign");
 }
 
 bool is_hex64(const std::string& s) {
@@ -725,9 +765,10 @@ Result caller_signatory(Context& ctx, const Call& call, const Campaign& c, Signa
     auto s = load_signatory(ctx, c.id, call.args["signatory"].get<std::int64_t>());
     if (!s) return no_such_signatory();
     if (s->person != me && s->delegate_person != me)
-      return Result::fail(ErrorCode::forbidden, "you may only sign for yourself (or as a named representative)",
-                          "vous ne pouvez signer que pour vous-même (ou comme représentant·e désigné·e)",
-                          "args.signatory");
+      return Result::fail(
+          ErrorCode::forbidden, "you may only sign for yourself (or as a named representative)",
+          "vous ne pouvez signer que pour vous-même (ou comme représentant·e désigné·e)",
+          "args.signatory");
     out = *s;
   } else {
     std::optional<Signatory> found;
@@ -742,8 +783,8 @@ Result caller_signatory(Context& ctx, const Call& call, const Campaign& c, Signa
     out = *found;
   }
   if (out.status == "replaced")
-    return Result::fail(ErrorCode::conflict, "this signatory was replaced", "ce ou cette signataire a été remplacé·e",
-                        "args.signatory");
+    return Result::fail(ErrorCode::conflict, "this signatory was replaced",
+                        "ce ou cette signataire a été remplacé·e", "args.signatory");
   return Result::ok();
 }
 
@@ -753,7 +794,8 @@ std::string authentication_of(const pacte::Caller& caller) {
   return "system";
 }
 
-// --- Creating campaigns ----------------------------------------------------------------------------
+// --- Creating campaigns
+// ----------------------------------------------------------------------------
 
 struct NewSignatory {
   std::int64_t person = 0;
@@ -764,26 +806,31 @@ struct NewSignatory {
 
 /// Checks a person and organisation and fills the capacity from the person's affiliation
 /// when none is given.
-std::optional<pacte::Error> check_signatory(Context& ctx, NewSignatory& s, const std::string& field) {
+std::optional<pacte::Error> check_signatory(Context& ctx, NewSignatory& s,
+                                            const std::string& field) {
   if (!person_name(ctx, s.person))
-    return pacte::Error{ErrorCode::bad_request, field + ".person: no such person", field + ".person : personne inconnue",
-                        field + ".person", 0};
+    return pacte::Error{ErrorCode::bad_request, field + ".person: no such person",
+                        field + ".person : personne inconnue", field + ".person", 0};
   if (!load_org(ctx, s.organisation))
     return pacte::Error{ErrorCode::bad_request, field + ".organisation: no such organisation",
-                        field + ".organisation : organisation inconnue", field + ".organisation", 0};
+                        field + ".organisation : organisation inconnue", field + ".organisation",
+                        0};
   if (s.capacity.empty())
     for (auto& a : ctx.affiliations(s.person))
       if (a.organisation == s.organisation) s.capacity = a.capacity;
   if (s.capacity.empty())
-    return pacte::Error{ErrorCode::bad_request, field + ".capacity: required (the person has no capacity there)",
-                        field + ".capacity : obligatoire (la personne n'a pas de qualité dans cette organisation)",
-                        field + ".capacity", 0};
+    return pacte::Error{
+        ErrorCode::bad_request, field + ".capacity: required (the person has no capacity there)",
+        field + ".capacity : obligatoire (la personne n'a pas de qualité dans cette organisation)",
+        field + ".capacity", 0};
   return std::nullopt;
 }
 
-std::int64_t insert_signatory(Context& ctx, std::int64_t campaign, const NewSignatory& s, std::int64_t position) {
+std::int64_t insert_signatory(Context& ctx, std::int64_t campaign, const NewSignatory& s,
+                              std::int64_t position) {
   auto& ins = ctx.sql(
-      "INSERT INTO signatures_signatories(campaign_id, position, person_id, organisation_id, capacity, mandate, "
+      "INSERT INTO signatures_signatories(campaign_id, position, person_id, organisation_id, "
+      "capacity, mandate, "
       "mandate_ref) VALUES (?,?,?,?,?,?,?)");
   ins.bind(1, campaign)
       .bind(2, position)
@@ -825,7 +872,8 @@ struct NewCampaign {
 /// "created" entry of its trail; asks every signatory to sign. Returns its id.
 std::int64_t store_campaign(Context& ctx, const NewCampaign& n) {
   auto& ins = ctx.sql(
-      "INSERT INTO signatures_campaigns(workspace_id, title, document, text, version_hash, validations, settings, "
+      "INSERT INTO signatures_campaigns(workspace_id, title, document, text, version_hash, "
+      "validations, settings, "
       "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)");
   ins.bind(1, n.workspace)
       .bind(2, n.title)
@@ -846,7 +894,9 @@ std::int64_t store_campaign(Context& ctx, const NewCampaign& n) {
   }
   Json rules = Json::array();
   for (auto& [org, rule] : n.rules) {
-    auto& r = ctx.sql("INSERT OR REPLACE INTO signatures_rules(campaign_id, organisation_id, rule, n) VALUES (?,?,?,?)");
+    auto& r = ctx.sql(
+        "INSERT OR REPLACE INTO signatures_rules(campaign_id, organisation_id, rule, n) VALUES "
+        "(?,?,?,?)");
     r.bind(1, id).bind(2, org).bind(3, rule.rule).bind(4, rule.n).run();
     rules.push_back({{"organisation", org}, {"rule", rule.rule}, {"n", rule.n}});
   }
@@ -860,23 +910,27 @@ std::int64_t store_campaign(Context& ctx, const NewCampaign& n) {
                 {"signatories", signatories},
                 {"by", n.created_by}});
   auto c = load_campaign(ctx, id);
-  ctx.append_event(n.workspace, "signatures.created", {{"campaign", campaign_json(ctx, *c, std::nullopt)}},
-                   subject_of(id));
+  ctx.append_event(n.workspace, "signatures.created",
+                   {{"campaign", campaign_json(ctx, *c, std::nullopt)}}, subject_of(id));
   // Every signatory (hence every signatory organisation) receives the text's hash and the
   // fingerprint of the key that seals the trail, to check the evidence bundle later.
   std::string fingerprint = group_fingerprint(ServerKey::load_or_create(ctx).fingerprint());
   for (auto& s : n.signatories)
-    ctx.notify(s.person, {.kind = "signature",
-                          .workspace = n.workspace,
-                          .title_fr = "Signature demandée : " + n.title,
-                          .title_en = "Signature requested: " + n.title,
-                          .body_fr = "Vous êtes invité·e à signer ce texte pour votre organisation.\nEmpreinte SHA-256 "
-                                     "du texte : " + n.version_hash + "\nEmpreinte de la clé de scellement du serveur : " +
-                                     fingerprint,
-                          .body_en = "You are asked to sign this text for your organisation.\nSHA-256 hash of the "
-                                     "text: " + n.version_hash + "\nFingerprint of the server's sealing key: " + fingerprint,
-                          .link = link_of(*c),
-                          .immediate = true});
+    ctx.notify(
+        s.person,
+        {.kind = "signature",
+         .workspace = n.workspace,
+         .title_fr = "Signature demandée : " + n.title,
+         .title_en = "Signature requested: " + n.title,
+         .body_fr =
+             "Vous êtes invité·e à signer ce texte pour votre organisation.\nEmpreinte SHA-256 "
+             "du texte : " +
+             n.version_hash + "\nEmpreinte de la clé de scellement du serveur : " + fingerprint,
+         .body_en = "You are asked to sign this text for your organisation.\nSHA-256 hash of the "
+                    "text: " +
+                    n.version_hash + "\nFingerprint of the server's sealing key: " + fingerprint,
+         .link = link_of(*c),
+         .immediate = true});
   return id;
 }
 
@@ -907,23 +961,26 @@ Result create_campaign(Context& ctx, const Call& call) {
     Result got = ctx.call("documents.version.get", {{"version", version}});
     if (!got.is_ok()) {
       if (got.error().message.find("unknown operation") != std::string::npos)
-        return Result::fail(ErrorCode::bad_request,
-                            "args.version: the documents plugin is not available here; give title and text instead",
-                            "args.version : le module documents n'est pas disponible ; donnez title et text",
-                            "args.version");
+        return Result::fail(
+            ErrorCode::bad_request,
+            "args.version: the documents plugin is not available here; give title and text instead",
+            "args.version : le module documents n'est pas disponible ; donnez title et text",
+            "args.version");
       return got;
     }
     Json v = got.value().value("version", Json::object());
     if (v.value("status", "") != "frozen")
       return Result::fail(ErrorCode::conflict, "args.version: only a frozen version can be signed",
-                          "args.version : seule une version figée peut être signée", "args.version");
+                          "args.version : seule une version figée peut être signée",
+                          "args.version");
     // The version must belong to a document of this workspace.
     Result docs = ctx.call("documents.list", {{"workspace", call.workspace}});
     bool here = false;
     Json title = nullptr;
     if (docs.is_ok())
       for (auto& d : docs.value().value("documents", Json::array()))
-        if (d.value("id", std::int64_t{0}) == v.value("document", std::int64_t{-1})) here = true, title = d.value("title", "");
+        if (d.value("id", std::int64_t{0}) == v.value("document", std::int64_t{-1}))
+          here = true, title = d.value("title", "");
     if (!here)
       return Result::fail(ErrorCode::not_found, "args.version: no such version in this workspace",
                           "args.version : version introuvable dans cet espace", "args.version");
@@ -931,10 +988,14 @@ Result create_campaign(Context& ctx, const Call& call) {
     n.version_hash = v.value("hash", "");
     if (sha256_hex(n.text) != n.version_hash)
       return Result::fail(ErrorCode::conflict, "the version's text does not match its hash",
-                          "le texte de la version ne correspond pas à son empreinte", "args.version");
-    n.title = opt_string(call.args, "title").value_or(title.is_string() ? title.get<std::string>() : "Document");
+                          "le texte de la version ne correspond pas à son empreinte",
+                          "args.version");
+    n.title = opt_string(call.args, "title")
+                  .value_or(title.is_string() ? title.get<std::string>() : "Document");
     if (n.title.empty()) n.title = "Document";
-    n.document = {{"document", v.value("document", Json())}, {"version", version}, {"number", v.value("number", Json())},
+    n.document = {{"document", v.value("document", Json())},
+                  {"version", version},
+                  {"number", v.value("number", Json())},
                   {"label", v.value("label", Json())}};
     n.validations = v.value("validations", Json::array());
   } else {
@@ -945,10 +1006,11 @@ Result create_campaign(Context& ctx, const Call& call) {
     n.title = *title;
     n.text = call.args["text"].get<std::string>();
     if (n.text.size() > kMaxTextBytes)
-      return Result::fail(ErrorCode::too_large, "args.text: at most 2 MiB", "args.text : 2 Mio au plus", "args.text");
+      return Result::fail(ErrorCode::too_large, "args.text: at most 2 MiB",
+                          "args.text : 2 Mio au plus", "args.text");
     if (trim(n.text).empty())
-      return Result::fail(ErrorCode::bad_request, "args.text: must not be blank", "args.text : ne doit pas être vide",
-                          "args.text");
+      return Result::fail(ErrorCode::bad_request, "args.text: must not be blank",
+                          "args.text : ne doit pas être vide", "args.text");
     n.version_hash = sha256_hex(n.text);
   }
   const Json given = call.args.value("signatories", Json::array());
@@ -963,7 +1025,8 @@ Result create_campaign(Context& ctx, const Call& call) {
                    .mandate_ref = opt_string(g, "mandate_ref")};
     if (auto e = check_signatory(ctx, s, field)) return Result::fail(*e);
     if (!seen.insert({s.person, s.organisation}).second)
-      return Result::fail(ErrorCode::bad_request, field + ": this person already signs for this organisation",
+      return Result::fail(ErrorCode::bad_request,
+                          field + ": this person already signs for this organisation",
                           field + " : cette personne signe déjà pour cette organisation", field);
     n.signatories.push_back(std::move(s));
   }
@@ -983,7 +1046,8 @@ Result create_campaign(Context& ctx, const Call& call) {
 
 Result list_campaigns(Context& ctx, const Call& call) {
   std::vector<std::int64_t> ids;
-  auto& q = ctx.sql("SELECT id FROM signatures_campaigns WHERE workspace_id = ? ORDER BY id DESC LIMIT 100");
+  auto& q = ctx.sql(
+      "SELECT id FROM signatures_campaigns WHERE workspace_id = ? ORDER BY id DESC LIMIT 100");
   q.bind(1, call.workspace);
   while (q.step()) ids.push_back(q.int64(0));
   q.reset();
@@ -1033,12 +1097,17 @@ Result set_rule(Context& ctx, const Call& call) {
   if (!load_org(ctx, org))
     return Result::fail(ErrorCode::bad_request, "args.organisation: no such organisation",
                         "args.organisation : organisation inconnue", "args.organisation");
-  auto& r = ctx.sql("INSERT OR REPLACE INTO signatures_rules(campaign_id, organisation_id, rule, n) VALUES (?,?,?,?)");
+  auto& r = ctx.sql(
+      "INSERT OR REPLACE INTO signatures_rules(campaign_id, organisation_id, rule, n) VALUES "
+      "(?,?,?,?)");
   r.bind(1, c->id).bind(2, org).bind(3, row.rule).bind(4, row.n).run();
-  append_trail(ctx, c->id, "rule_set", {{"organisation", org}, {"rule", row.rule}, {"n", row.n}, {"by", call.caller.person}});
+  append_trail(
+      ctx, c->id, "rule_set",
+      {{"organisation", org}, {"rule", row.rule}, {"n", row.n}, {"by", call.caller.person}});
   maybe_complete(ctx, c->id);
   announce(ctx, c->id, "rule_set");
-  return Result::ok({{"campaign", campaign_json(ctx, *load_campaign(ctx, c->id), call.caller.person)}});
+  return Result::ok(
+      {{"campaign", campaign_json(ctx, *load_campaign(ctx, c->id), call.caller.person)}});
 }
 
 Result delegate(Context& ctx, const Call& call) {
@@ -1049,16 +1118,19 @@ Result delegate(Context& ctx, const Call& call) {
   if (!s) return no_such_signatory();
   if (s->status == "signed" || s->status == "replaced")
     return Result::fail(ErrorCode::conflict, "this signatory has already signed or was replaced",
-                        "ce ou cette signataire a déjà signé ou a été remplacé·e", "args.signatory");
+                        "ce ou cette signataire a déjà signé ou a été remplacé·e",
+                        "args.signatory");
   std::int64_t person = call.args.at("person").get<std::int64_t>();
   if (!person_name(ctx, person) || ctx.role_of(person, c->workspace) < Role::member)
     return Result::fail(ErrorCode::bad_request, "args.person: must be a member of this workspace",
                         "args.person : doit être membre de cet espace", "args.person");
   std::string reference = trim(call.args.at("reference").get<std::string>());
   if (reference.empty())
-    return Result::fail(ErrorCode::bad_request, "args.reference: the delegation's reference is required",
-                        "args.reference : la référence de la délégation est obligatoire", "args.reference");
-  auto& u = ctx.sql("UPDATE signatures_signatories SET delegate_person_id = ?, delegate_ref = ? WHERE id = ?");
+    return Result::fail(
+        ErrorCode::bad_request, "args.reference: the delegation's reference is required",
+        "args.reference : la référence de la délégation est obligatoire", "args.reference");
+  auto& u = ctx.sql(
+      "UPDATE signatures_signatories SET delegate_person_id = ?, delegate_ref = ? WHERE id = ?");
   u.bind(1, person).bind(2, reference).bind(3, s->id).run();
   append_trail(ctx, c->id, "delegated",
                {{"signatory", s->id},
@@ -1075,33 +1147,38 @@ Result open_text(Context& ctx, const Call& call) {
   if (!c) return no_such_campaign();
   Signatory s;
   if (Result r = caller_signatory(ctx, call, *c, s); !r.is_ok()) return r;
-  if (s.status == "pending" && c->status == "open") {  // a completed campaign's text can still be read
-    auto& u = ctx.sql("UPDATE signatures_signatories SET status = 'opened', opened_at = ? WHERE id = ?");
+  if (s.status == "pending" &&
+      c->status == "open") {  // a completed campaign's text can still be read
+    auto& u =
+        ctx.sql("UPDATE signatures_signatories SET status = 'opened', opened_at = ? WHERE id = ?");
     u.bind(1, ctx.now_text()).bind(2, s.id).run();
     append_trail(ctx, c->id, "opened", {{"signatory", s.id}, {"by", call.caller.person}});
     announce(ctx, c->id, "opened");
     s = *load_signatory(ctx, c->id, s.id);
   }
   Consent consent = consent_for(ctx, *c, s, call.caller.person);
-  return Result::ok({{"campaign", c->id},
-                     {"title", c->title},
-                     {"text", c->text},
-                     {"version_hash", c->version_hash},
-                     {"consent", {{"fr", consent.fr}, {"en", consent.en}, {"text", consent.text}, {"hash", consent.hash}}},
-                     {"signatory", signatory_json(ctx, s)},
-                     {"law_fr", kLawFr},
-                     {"law_en", kLawEn}});
+  return Result::ok(
+      {{"campaign", c->id},
+       {"title", c->title},
+       {"text", c->text},
+       {"version_hash", c->version_hash},
+       {"consent",
+        {{"fr", consent.fr}, {"en", consent.en}, {"text", consent.text}, {"hash", consent.hash}}},
+       {"signatory", signatory_json(ctx, s)},
+       {"law_fr", kLawFr},
+       {"law_en", kLawEn}});
 }
 
 /// Keeps the address and user agent beside the trail; returns their salted hashes for it.
-Json store_personal(Context& ctx, std::int64_t campaign, std::int64_t signatory, std::int64_t seq_hint,
-                    const pacte::Caller& caller) {
+Json store_personal(Context& ctx, std::int64_t campaign, std::int64_t signatory,
+                    std::int64_t seq_hint, const pacte::Caller& caller) {
   unsigned char salt_raw[16];
   randombytes_buf(salt_raw, sizeof salt_raw);
   char salt[33];
   sodium_bin2hex(salt, sizeof salt, salt_raw, sizeof salt_raw);
   auto& ins = ctx.sql(
-      "INSERT INTO signatures_personal(campaign_id, signatory_id, trail_seq, salt, address, user_agent, recorded_at) "
+      "INSERT INTO signatures_personal(campaign_id, signatory_id, trail_seq, salt, address, "
+      "user_agent, recorded_at) "
       "VALUES (?,?,?,?,?,?,?)");
   ins.bind(1, campaign)
       .bind(2, signatory)
@@ -1121,25 +1198,30 @@ Result sign(Context& ctx, const Call& call) {
   Signatory s;
   if (Result r = caller_signatory(ctx, call, *c, s); !r.is_ok()) return r;
   if (s.status == "signed")
-    return Result::fail(ErrorCode::conflict, "you have already signed", "vous avez déjà signé", "args.campaign");
+    return Result::fail(ErrorCode::conflict, "you have already signed", "vous avez déjà signé",
+                        "args.campaign");
   if (c->status != "open") return campaign_completed();
   if (s.status == "declined")
-    return Result::fail(ErrorCode::conflict, "you declined; an owner must re-issue the request first",
-                        "vous avez refusé ; un·e responsable doit d'abord renouveler la demande", "args.campaign");
+    return Result::fail(
+        ErrorCode::conflict, "you declined; an owner must re-issue the request first",
+        "vous avez refusé ; un·e responsable doit d'abord renouveler la demande", "args.campaign");
   if (s.status != "opened")
     return Result::fail(ErrorCode::conflict, "open the text first (signatures.open)",
                         "ouvrez d'abord le texte (signatures.open)", "args.campaign");
   if (call.caller.session == 0)
-    return Result::fail(ErrorCode::forbidden, "sign in person, in a signed-in session (not with an API token)",
+    return Result::fail(ErrorCode::forbidden,
+                        "sign in person, in a signed-in session (not with an API token)",
                         "signez vous-même, dans une session connectée (pas avec un jeton d'API)");
   if (call.args.at("version_hash").get<std::string>() != c->version_hash)
-    return Result::fail(ErrorCode::conflict, "args.version_hash: this is not the hash of the text to sign",
-                        "args.version_hash : ce n'est pas l'empreinte du texte à signer", "args.version_hash");
+    return Result::fail(
+        ErrorCode::conflict, "args.version_hash: this is not the hash of the text to sign",
+        "args.version_hash : ce n'est pas l'empreinte du texte à signer", "args.version_hash");
   Consent consent = consent_for(ctx, *c, s, call.caller.person);
   if (call.args.at("consent_hash").get<std::string>() != consent.hash)
-    return Result::fail(ErrorCode::conflict, "args.consent_hash: this is not the hash of your consent statement",
-                        "args.consent_hash : ce n'est pas l'empreinte de votre déclaration de consentement",
-                        "args.consent_hash");
+    return Result::fail(
+        ErrorCode::conflict, "args.consent_hash: this is not the hash of your consent statement",
+        "args.consent_hash : ce n'est pas l'empreinte de votre déclaration de consentement",
+        "args.consent_hash");
   std::string at = ctx.now_text();
   std::string auth = authentication_of(call.caller);
   Head head = trail_head(ctx, c->id);
@@ -1170,13 +1252,15 @@ Result sign(Context& ctx, const Call& call) {
                 {"address_hash", personal["address_hash"]},
                 {"user_agent_hash", personal["user_agent_hash"]}});
   auto& u = ctx.sql(
-      "UPDATE signatures_signatories SET status = 'signed', signed_at = ?, method = 'in_app', authentication = ?, "
+      "UPDATE signatures_signatories SET status = 'signed', signed_at = ?, method = 'in_app', "
+      "authentication = ?, "
       "signed_by = ? WHERE id = ?");
   u.bind(1, at).bind(2, auth).bind(3, call.caller.person).bind(4, s.id).run();
   seal_head(ctx, c->id, "signature");
   maybe_complete(ctx, c->id);
   announce(ctx, c->id, "signed");
-  return Result::ok({{"campaign", campaign_json(ctx, *load_campaign(ctx, c->id), call.caller.person)}});
+  return Result::ok(
+      {{"campaign", campaign_json(ctx, *load_campaign(ctx, c->id), call.caller.person)}});
 }
 
 Result decline(Context& ctx, const Call& call) {
@@ -1186,25 +1270,32 @@ Result decline(Context& ctx, const Call& call) {
   Signatory s;
   if (Result r = caller_signatory(ctx, call, *c, s); !r.is_ok()) return r;
   if (s.status == "signed")
-    return Result::fail(ErrorCode::conflict, "you have already signed", "vous avez déjà signé", "args.campaign");
+    return Result::fail(ErrorCode::conflict, "you have already signed", "vous avez déjà signé",
+                        "args.campaign");
   if (s.status == "declined")
-    return Result::fail(ErrorCode::conflict, "you have already declined", "vous avez déjà refusé", "args.campaign");
+    return Result::fail(ErrorCode::conflict, "you have already declined", "vous avez déjà refusé",
+                        "args.campaign");
   std::string reason = trim(call.args.at("reason").get<std::string>());
   if (reason.empty())
-    return Result::fail(ErrorCode::bad_request, "args.reason: must not be blank", "args.reason : ne doit pas être vide",
-                        "args.reason");
+    return Result::fail(ErrorCode::bad_request, "args.reason: must not be blank",
+                        "args.reason : ne doit pas être vide", "args.reason");
   std::string at = ctx.now_text();
-  auto& u = ctx.sql("UPDATE signatures_signatories SET status = 'declined', decline_reason = ?, declined_at = ? WHERE id = ?");
+  auto& u = ctx.sql(
+      "UPDATE signatures_signatories SET status = 'declined', decline_reason = ?, declined_at = ? "
+      "WHERE id = ?");
   u.bind(1, reason).bind(2, at).bind(3, s.id).run();
-  append_trail(ctx, c->id, "declined", {{"signatory", s.id}, {"by", call.caller.person}, {"reason", reason}});
+  append_trail(ctx, c->id, "declined",
+               {{"signatory", s.id}, {"by", call.caller.person}, {"reason", reason}});
   for (auto person : owners_of(ctx, c->workspace))
-    ctx.notify(person, {.kind = "signature",
-                        .workspace = c->workspace,
-                        .title_fr = "Signature refusée : " + c->title,
-                        .title_en = "Signature declined: " + c->title,
-                        .body_fr = person_name(ctx, s.person).value_or("?") + " a refusé de signer : " + reason,
-                        .body_en = person_name(ctx, s.person).value_or("?") + " declined to sign: " + reason,
-                        .link = link_of(*c)});
+    ctx.notify(
+        person,
+        {.kind = "signature",
+         .workspace = c->workspace,
+         .title_fr = "Signature refusée : " + c->title,
+         .title_en = "Signature declined: " + c->title,
+         .body_fr = person_name(ctx, s.person).value_or("?") + " a refusé de signer : " + reason,
+         .body_en = person_name(ctx, s.person).value_or("?") + " declined to sign: " + reason,
+         .link = link_of(*c)});
   announce(ctx, c->id, "declined");
   return Result::ok({{"campaign", campaign_json(ctx, *c, call.caller.person)}});
 }
@@ -1219,11 +1310,14 @@ Result reissue(Context& ctx, const Call& call) {
     return Result::fail(ErrorCode::conflict, "only a declined request can be re-issued",
                         "seule une demande refusée peut être renouvelée", "args.signatory");
   auto& u = ctx.sql(
-      "UPDATE signatures_signatories SET status = 'pending', opened_at = NULL, decline_reason = NULL, declined_at = NULL "
+      "UPDATE signatures_signatories SET status = 'pending', opened_at = NULL, decline_reason = "
+      "NULL, declined_at = NULL "
       "WHERE id = ?");
   u.bind(1, s->id).run();
   append_trail(ctx, c->id, "reissued",
-               {{"signatory", s->id}, {"by", call.caller.person}, {"reason", opt(opt_string(call.args, "reason"))}});
+               {{"signatory", s->id},
+                {"by", call.caller.person},
+                {"reason", opt(opt_string(call.args, "reason"))}});
   ctx.notify(s->person, {.kind = "signature",
                          .workspace = c->workspace,
                          .title_fr = "Nouvelle demande de signature : " + c->title,
@@ -1243,13 +1337,14 @@ Result replace(Context& ctx, const Call& call) {
   auto old = load_signatory(ctx, c->id, call.args.at("signatory").get<std::int64_t>());
   if (!old) return no_such_signatory();
   if (old->status == "signed" || old->status == "replaced")
-    return Result::fail(ErrorCode::conflict, "a signatory who has signed or was replaced cannot be replaced",
-                        "un·e signataire qui a signé ou a déjà été remplacé·e ne peut pas être remplacé·e",
-                        "args.signatory");
+    return Result::fail(
+        ErrorCode::conflict, "a signatory who has signed or was replaced cannot be replaced",
+        "un·e signataire qui a signé ou a déjà été remplacé·e ne peut pas être remplacé·e",
+        "args.signatory");
   std::string reason = trim(call.args.at("reason").get<std::string>());
   if (reason.empty())
-    return Result::fail(ErrorCode::bad_request, "args.reason: the reason is required", "args.reason : le motif est obligatoire",
-                        "args.reason");
+    return Result::fail(ErrorCode::bad_request, "args.reason: the reason is required",
+                        "args.reason : le motif est obligatoire", "args.reason");
   NewSignatory s{.person = call.args.at("person").get<std::int64_t>(),
                  .organisation = old->organisation,
                  .capacity = opt_string(call.args, "capacity").value_or(""),
@@ -1264,7 +1359,9 @@ Result replace(Context& ctx, const Call& call) {
       return Result::fail(ErrorCode::conflict, "this person already signs for this organisation",
                           "cette personne signe déjà pour cette organisation", "args.person");
   std::int64_t id = insert_signatory(ctx, c->id, s, old->position);
-  auto& u = ctx.sql("UPDATE signatures_signatories SET status = 'replaced', replaced_by = ?, replaced_reason = ? WHERE id = ?");
+  auto& u = ctx.sql(
+      "UPDATE signatures_signatories SET status = 'replaced', replaced_by = ?, replaced_reason = ? "
+      "WHERE id = ?");
   u.bind(1, id).bind(2, reason).bind(3, old->id).run();
   Json data = {{"signatory", old->id},
                {"name", person_name(ctx, old->person).value_or("?")},
@@ -1282,7 +1379,8 @@ Result replace(Context& ctx, const Call& call) {
                         .immediate = true});
   maybe_complete(ctx, c->id);
   announce(ctx, c->id, "replaced");
-  return Result::ok({{"campaign", campaign_json(ctx, *load_campaign(ctx, c->id), call.caller.person)}});
+  return Result::ok(
+      {{"campaign", campaign_json(ctx, *load_campaign(ctx, c->id), call.caller.person)}});
 }
 
 Result record_outside(Context& ctx, const Call& call) {
@@ -1292,23 +1390,26 @@ Result record_outside(Context& ctx, const Call& call) {
   auto s = load_signatory(ctx, c->id, call.args.at("signatory").get<std::int64_t>());
   if (!s) return no_such_signatory();
   if (s->status == "signed")
-    return Result::fail(ErrorCode::conflict, "this signatory has already signed", "ce ou cette signataire a déjà signé",
-                        "args.signatory");
+    return Result::fail(ErrorCode::conflict, "this signatory has already signed",
+                        "ce ou cette signataire a déjà signé", "args.signatory");
   if (s->status == "replaced")
-    return Result::fail(ErrorCode::conflict, "this signatory was replaced", "ce ou cette signataire a été remplacé·e",
-                        "args.signatory");
+    return Result::fail(ErrorCode::conflict, "this signatory was replaced",
+                        "ce ou cette signataire a été remplacé·e", "args.signatory");
   std::string method = call.args.at("method").get<std::string>();
   std::string file_hash = call.args.at("file_hash").get<std::string>();
   if (!is_hex64(file_hash))
-    return Result::fail(ErrorCode::bad_request, "args.file_hash: must be 64 lower-case hex digits (SHA-256)",
-                        "args.file_hash : 64 chiffres hexadécimaux en minuscules (SHA-256)", "args.file_hash");
+    return Result::fail(
+        ErrorCode::bad_request, "args.file_hash: must be 64 lower-case hex digits (SHA-256)",
+        "args.file_hash : 64 chiffres hexadécimaux en minuscules (SHA-256)", "args.file_hash");
   std::int64_t attachment = call.args.at("attachment").get<std::int64_t>();
   TimePoint signed_at = ctx.now();
   if (call.args.contains("signed_at")) {
     auto t = parse_time(call.args["signed_at"].get<std::string>());
     if (!t || *t > ctx.now())
-      return Result::fail(ErrorCode::bad_request, "args.signed_at: must be an RFC 3339 date and time, not in the future",
-                          "args.signed_at : date et heure RFC 3339, pas dans le futur", "args.signed_at");
+      return Result::fail(ErrorCode::bad_request,
+                          "args.signed_at: must be an RFC 3339 date and time, not in the future",
+                          "args.signed_at : date et heure RFC 3339, pas dans le futur",
+                          "args.signed_at");
     signed_at = *t;
   }
   std::string at = format_time(signed_at);
@@ -1331,25 +1432,36 @@ Result record_outside(Context& ctx, const Call& call) {
                 {"file_hash", file_hash},
                 {"note", opt(opt_string(call.args, "note"))}});
   auto& u = ctx.sql(
-      "UPDATE signatures_signatories SET status = 'signed', signed_at = ?, method = ?, authentication = 'outside', "
-      "signed_by = ?, attachment_id = ?, file_hash = ?, decline_reason = NULL, declined_at = NULL WHERE id = ?");
-  u.bind(1, at).bind(2, method).bind(3, call.caller.person).bind(4, attachment).bind(5, file_hash).bind(6, s->id).run();
+      "UPDATE signatures_signatories SET status = 'signed', signed_at = ?, method = ?, "
+      "authentication = 'outside', "
+      "signed_by = ?, attachment_id = ?, file_hash = ?, decline_reason = NULL, declined_at = NULL "
+      "WHERE id = ?");
+  u.bind(1, at)
+      .bind(2, method)
+      .bind(3, call.caller.person)
+      .bind(4, attachment)
+      .bind(5, file_hash)
+      .bind(6, s->id)
+      .run();
   seal_head(ctx, c->id, "signature");
   maybe_complete(ctx, c->id);
   announce(ctx, c->id, "signed");
-  return Result::ok({{"campaign", campaign_json(ctx, *load_campaign(ctx, c->id), call.caller.person)}});
+  return Result::ok(
+      {{"campaign", campaign_json(ctx, *load_campaign(ctx, c->id), call.caller.person)}});
 }
 
 /// Reminds the pending signatories (all, or one organisation's); returns who was reminded.
-Json send_reminders(Context& ctx, const Campaign& c, std::optional<std::int64_t> organisation, std::int64_t by,
-                    std::optional<std::string> older_than) {
+Json send_reminders(Context& ctx, const Campaign& c, std::optional<std::int64_t> organisation,
+                    std::int64_t by, std::optional<std::string> older_than) {
   Json reminded = Json::array();
   std::string at = ctx.now_text();
   for (auto& s : load_signatories(ctx, c.id)) {
     if (s.status != "pending" && s.status != "opened") continue;
     if (organisation && s.organisation != *organisation) continue;
     if (older_than && s.last_reminded_at.value_or(c.created_at) > *older_than) continue;
-    auto& u = ctx.sql("UPDATE signatures_signatories SET reminders = reminders + 1, last_reminded_at = ? WHERE id = ?");
+    auto& u = ctx.sql(
+        "UPDATE signatures_signatories SET reminders = reminders + 1, last_reminded_at = ? WHERE "
+        "id = ?");
     u.bind(1, at).bind(2, s.id).run();
     std::int64_t to = s.delegate_person.value_or(s.person);
     ctx.notify(to, {.kind = "signature",
@@ -1365,8 +1477,9 @@ Json send_reminders(Context& ctx, const Campaign& c, std::optional<std::int64_t>
   if (!reminded.empty()) {
     Json ids = Json::array();
     for (auto& r : reminded) ids.push_back(r["signatory"]);
-    append_trail(ctx, c.id, "reminded",
-                 {{"signatories", ids}, {"by", by == 0 ? Json(nullptr) : Json(by)}, {"scheduled", by == 0}});
+    append_trail(
+        ctx, c.id, "reminded",
+        {{"signatories", ids}, {"by", by == 0 ? Json(nullptr) : Json(by)}, {"scheduled", by == 0}});
     announce(ctx, c.id, "reminded");
   }
   return reminded;
@@ -1386,22 +1499,27 @@ Result record_termination(Context& ctx, const Call& call) {
   if (!c) return no_such_campaign();
   auto dates = campaign_dates(*c);
   if (!dates)
-    return Result::fail(ErrorCode::conflict, "the pact is not in force yet: the campaign is not completed",
-                        "le pacte n'est pas encore en vigueur : la campagne n'est pas terminée", "args.campaign");
+    return Result::fail(
+        ErrorCode::conflict, "the pact is not in force yet: the campaign is not completed",
+        "le pacte n'est pas encore en vigueur : la campagne n'est pas terminée", "args.campaign");
   std::int64_t org = call.args.at("organisation").get<std::int64_t>();
   bool signs = false;
-  for (auto& s : load_signatories(ctx, c->id)) signs = signs || (active(s) && s.organisation == org);
+  for (auto& s : load_signatories(ctx, c->id))
+    signs = signs || (active(s) && s.organisation == org);
   if (!signs)
-    return Result::fail(ErrorCode::bad_request, "args.organisation: not a signatory organisation of this campaign",
-                        "args.organisation : pas une organisation signataire de cette campagne", "args.organisation");
+    return Result::fail(ErrorCode::bad_request,
+                        "args.organisation: not a signatory organisation of this campaign",
+                        "args.organisation : pas une organisation signataire de cette campagne",
+                        "args.organisation");
   std::string sent = call.args.at("sent_on").get<std::string>();
   std::string received = call.args.at("received_on").get<std::string>();
   if (!PactCalendar::valid_date(sent))
     return Result::fail(ErrorCode::bad_request, "args.sent_on: must be a date YYYY-MM-DD",
                         "args.sent_on : doit être une date AAAA-MM-JJ", "args.sent_on");
   if (!PactCalendar::valid_date(received) || received < sent)
-    return Result::fail(ErrorCode::bad_request, "args.received_on: must be a date YYYY-MM-DD, not before sent_on",
-                        "args.received_on : doit être une date AAAA-MM-JJ, pas avant sent_on", "args.received_on");
+    return Result::fail(
+        ErrorCode::bad_request, "args.received_on: must be a date YYYY-MM-DD, not before sent_on",
+        "args.received_on : doit être une date AAAA-MM-JJ, pas avant sent_on", "args.received_on");
   // The anniversary the letter aims at: the first one not before its receipt.
   std::optional<std::size_t> k;
   for (std::size_t i = 0; i < dates->anniversaries.size(); ++i)
@@ -1415,26 +1533,32 @@ Result record_termination(Context& ctx, const Call& call) {
   if (k && !late) {
     effect_at = dates->anniversaries[*k];
   } else if (k) {
-    warning_fr = "Lettre reçue le " + received + ", après la date limite de préavis du " + dates->notice_deadlines[*k] +
-                 " pour l'anniversaire du " + dates->anniversaries[*k] + ".";
-    warning_en = "Letter received on " + received + ", after the notice deadline of " + dates->notice_deadlines[*k] +
-                 " for the anniversary of " + dates->anniversaries[*k] + ".";
+    warning_fr = "Lettre reçue le " + received + ", après la date limite de préavis du " +
+                 dates->notice_deadlines[*k] + " pour l'anniversaire du " +
+                 dates->anniversaries[*k] + ".";
+    warning_en = "Letter received on " + received + ", after the notice deadline of " +
+                 dates->notice_deadlines[*k] + " for the anniversary of " +
+                 dates->anniversaries[*k] + ".";
     if (*k + 1 < dates->anniversaries.size()) {
       effect_at = dates->anniversaries[*k + 1];
-      warning_fr += " La résiliation ne peut prendre effet qu'au " + dates->anniversaries[*k + 1] + ".";
-      warning_en += " The termination can only take effect on " + dates->anniversaries[*k + 1] + ".";
+      warning_fr +=
+          " La résiliation ne peut prendre effet qu'au " + dates->anniversaries[*k + 1] + ".";
+      warning_en +=
+          " The termination can only take effect on " + dates->anniversaries[*k + 1] + ".";
     } else {
       warning_fr += " Le pacte prend fin le " + dates->end + ".";
       warning_en += " The pact ends on " + dates->end + ".";
     }
   } else {
     warning_fr = "Lettre reçue le " + received + ", après la fin du pacte (" + dates->end + ").";
-    warning_en = "Letter received on " + received + ", after the end of the pact (" + dates->end + ").";
+    warning_en =
+        "Letter received on " + received + ", after the end of the pact (" + dates->end + ").";
   }
   Json anniversary = k ? Json(dates->anniversaries[*k]) : Json(nullptr);
   Json deadline = k ? Json(dates->notice_deadlines[*k]) : Json(nullptr);
   auto& ins = ctx.sql(
-      "INSERT INTO signatures_terminations(campaign_id, organisation_id, sent_on, received_on, anniversary, deadline, "
+      "INSERT INTO signatures_terminations(campaign_id, organisation_id, sent_on, received_on, "
+      "anniversary, deadline, "
       "late, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?,?)");
   ins.bind(1, c->id)
       .bind(2, org)
@@ -1477,16 +1601,18 @@ Json bundle_json(Context& ctx, const Campaign& c, bool seal_now) {
   ServerKey key = ServerKey::load_or_create(ctx);
   Json seals = seals_json(ctx, c.id);
   if (seal_now) seals.push_back(make_seal(ctx, key, c.id, "export"));
-  return {{"format", kBundleFormat},
-          {"version", 1},
-          {"campaign", {{"id", c.id}, {"title", c.title}, {"workspace", c.workspace}, {"document", c.document}}},
-          {"version_hash", c.version_hash},
-          {"text", c.text},
-          {"public_key", key.public_key_hex()},
-          {"fingerprint", key.fingerprint()},
-          {"exported_at", ctx.now_text()},
-          {"trail", trail_json(ctx, c.id)},
-          {"seals", seals}};
+  return {
+      {"format", kBundleFormat},
+      {"version", 1},
+      {"campaign",
+       {{"id", c.id}, {"title", c.title}, {"workspace", c.workspace}, {"document", c.document}}},
+      {"version_hash", c.version_hash},
+      {"text", c.text},
+      {"public_key", key.public_key_hex()},
+      {"fingerprint", key.fingerprint()},
+      {"exported_at", ctx.now_text()},
+      {"trail", trail_json(ctx, c.id)},
+      {"seals", seals}};
 }
 
 Json certificate_json(Context& ctx, const Campaign& c) {
@@ -1522,8 +1648,11 @@ Json certificate_json(Context& ctx, const Campaign& c) {
           {"validations", c.validations},
           {"dates", dates_json(c)},
           {"terminations", terminations_json(ctx, c.id)},
-          {"key", {{"algorithm", "Ed25519"}, {"public_key", key.public_key_hex()}, {"fingerprint", key.fingerprint()},
-                   {"fingerprint_grouped", group_fingerprint(key.fingerprint())}}},
+          {"key",
+           {{"algorithm", "Ed25519"},
+            {"public_key", key.public_key_hex()},
+            {"fingerprint", key.fingerprint()},
+            {"fingerprint_grouped", group_fingerprint(key.fingerprint())}}},
           {"trail", {{"entries", head.seq}, {"head", head.hash}}},
           {"law_fr", kLawFr},
           {"law_en", kLawEn},
@@ -1534,12 +1663,23 @@ std::string html_escape(std::string_view s) {
   std::string out;
   for (char ch : s) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(ch);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(ch);
     }
   }
   return out;
@@ -1554,13 +1694,19 @@ std::string method_fr(const std::string& m) {
 }
 
 std::string certificate_html(const Json& cert) {
-  auto s = [](const Json& v) { return v.is_string() ? html_escape(v.get<std::string>()) : std::string("—"); };
+  auto s = [](const Json& v) {
+    return v.is_string() ? html_escape(v.get<std::string>()) : std::string("—");
+  };
   std::ostringstream h;
-  h << "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Certificat de signature — "
+  h << "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Certificat de "
+       "signature — "
     << s(cert["title"]) << "</title><style>"
-    << "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}"
-    << "table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #999;padding:.3rem .5rem;"
-    << "text-align:left;vertical-align:top}code{word-break:break-all}.met{color:#0a5d00}.unmet{color:#a00}"
+    << "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 "
+       "1rem;color:#1b1b1b}"
+    << "table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid "
+       "#999;padding:.3rem .5rem;"
+    << "text-align:left;vertical-align:top}code{word-break:break-all}.met{color:#0a5d00}.unmet{"
+       "color:#a00}"
     << "@media print{body{margin:0}}</style></head><body>";
   h << "<main><h1>Certificat de signature</h1><p><strong>" << s(cert["title"]) << "</strong></p>";
   bool done = cert["status"] == "completed";
@@ -1570,40 +1716,47 @@ std::string certificate_html(const Json& cert) {
   h << "<h2>Dates (articles 5 et 6)</h2>";
   if (cert["dates"].is_object()) {
     const Json& d = cert["dates"];
-    h << "<ul><li>Date d'effet (dernière signature, " << s(d["time_zone"]) << ") : " << s(d["effective"]) << "</li>"
+    h << "<ul><li>Date d'effet (dernière signature, " << s(d["time_zone"])
+      << ") : " << s(d["effective"]) << "</li>"
       << "<li>Fin : " << s(d["end"]) << "</li>";
     for (std::size_t i = 0; i < d["anniversaries"].size(); ++i)
-      h << "<li>Anniversaire " << s(d["anniversaries"][i]) << " — préavis de résiliation à recevoir au plus tard le "
-        << s(d["notice_deadlines"][i]) << "</li>";
+      h << "<li>Anniversaire " << s(d["anniversaries"][i])
+        << " — préavis de résiliation à recevoir au plus tard le " << s(d["notice_deadlines"][i])
+        << "</li>";
     h << "</ul>";
   } else {
     h << "<p>Le pacte n'est pas encore en vigueur.</p>";
   }
-  h << "<h2>Organisations et règles de signature</h2><table><thead><tr><th>Organisation</th><th>Règle</th>"
+  h << "<h2>Organisations et règles de "
+       "signature</h2><table><thead><tr><th>Organisation</th><th>Règle</th>"
     << "<th>Signatures</th><th>Règle remplie</th></tr></thead><tbody>";
   for (auto& o : cert["organisations"])
-    h << "<tr><td>" << s(o["name"]) << "</td><td>" << s(o["rule_fr"]) << "</td><td>" << o["signed"].get<std::int64_t>()
-      << "/" << o["needed"].get<std::int64_t>() << "</td><td class=\"" << (o["met"] == true ? "met\">oui" : "unmet\">non")
-      << "</td></tr>";
+    h << "<tr><td>" << s(o["name"]) << "</td><td>" << s(o["rule_fr"]) << "</td><td>"
+      << o["signed"].get<std::int64_t>() << "/" << o["needed"].get<std::int64_t>()
+      << "</td><td class=\"" << (o["met"] == true ? "met\">oui" : "unmet\">non") << "</td></tr>";
   h << "</tbody></table>";
-  h << "<h2>Signataires</h2><table><thead><tr><th>Nom</th><th>Organisation</th><th>Qualité et mandat</th>"
+  h << "<h2>Signataires</h2><table><thead><tr><th>Nom</th><th>Organisation</th><th>Qualité et "
+       "mandat</th>"
     << "<th>Statut</th><th>Date et heure (UTC)</th><th>Mode</th></tr></thead><tbody>";
   for (auto& p : cert["signatories"]) {
     std::string status = p["status"].get<std::string>();
-    std::string status_fr = status == "signed" ? "a signé" : status == "declined" ? "a refusé" : status == "replaced"
-                                                                                             ? "remplacé·e"
-                                                                                             : "en attente";
+    std::string status_fr = status == "signed"     ? "a signé"
+                            : status == "declined" ? "a refusé"
+                            : status == "replaced" ? "remplacé·e"
+                                                   : "en attente";
     h << "<tr><td>" << s(p["name"]);
     if (p["delegation"].is_object())
-      h << "<br>représenté·e par " << s(p["delegation"]["name"]) << " (délégation " << s(p["delegation"]["reference"])
-        << ")";
+      h << "<br>représenté·e par " << s(p["delegation"]["name"]) << " (délégation "
+        << s(p["delegation"]["reference"]) << ")";
     h << "</td><td>" << s(p["organisation_name"]) << "</td><td>" << s(p["capacity"]);
     if (p["mandate"].is_string() || p["mandate_ref"].is_string())
       h << "<br>" << s(p["mandate"]) << " " << s(p["mandate_ref"]);
     h << "</td><td>" << status_fr;
-    if (status == "replaced" && p["replaced_reason"].is_string()) h << " (" << s(p["replaced_reason"]) << ")";
+    if (status == "replaced" && p["replaced_reason"].is_string())
+      h << " (" << s(p["replaced_reason"]) << ")";
     h << "</td><td>" << s(p["signed_at"]) << "</td><td>"
-      << (p["method"].is_string() ? html_escape(method_fr(p["method"].get<std::string>())) : std::string("—"));
+      << (p["method"].is_string() ? html_escape(method_fr(p["method"].get<std::string>()))
+                                  : std::string("—"));
     if (p["file_hash"].is_string()) h << "<br>fichier : <code>" << s(p["file_hash"]) << "</code>";
     h << "</td></tr>";
   }
@@ -1623,13 +1776,18 @@ std::string certificate_html(const Json& cert) {
   } else {
     h << "<p>Aucune validation n'est enregistrée pour cette version.</p>";
   }
-  h << "<h2>Preuve et vérification</h2><p>Journal chaîné : " << cert["trail"]["entries"].get<std::int64_t>()
-    << " entrées ; tête <code>" << s(cert["trail"]["head"]) << "</code>.</p>"
-    << "<p>Clé de scellement du serveur (Ed25519), empreinte SHA-256 :<br><code>" << s(cert["key"]["fingerprint_grouped"])
-    << "</code></p><p>Vérification hors ligne du dossier de preuve : <code>pacte verify dossier.json --key "
+  h << "<h2>Preuve et vérification</h2><p>Journal chaîné : "
+    << cert["trail"]["entries"].get<std::int64_t>() << " entrées ; tête <code>"
+    << s(cert["trail"]["head"]) << "</code>.</p>"
+    << "<p>Clé de scellement du serveur (Ed25519), empreinte SHA-256 :<br><code>"
+    << s(cert["key"]["fingerprint_grouped"])
+    << "</code></p><p>Vérification hors ligne du dossier de preuve : <code>pacte verify "
+       "dossier.json --key "
     << s(cert["key"]["fingerprint"]) << "</code></p>";
-  h << "<h2>Valeur juridique</h2><p>" << html_escape(kLawFr) << "</p><p lang=\"en\">" << html_escape(kLawEn) << "</p>";
-  h << "<p><small>Certificat émis le " << s(cert["issued_at"]) << " (UTC).</small></p></main></body></html>";
+  h << "<h2>Valeur juridique</h2><p>" << html_escape(kLawFr) << "</p><p lang=\"en\">"
+    << html_escape(kLawEn) << "</p>";
+  h << "<p><small>Certificat émis le " << s(cert["issued_at"])
+    << " (UTC).</small></p></main></body></html>";
   return h.str();
 }
 
@@ -1660,9 +1818,11 @@ void retention_sweep(Context& ctx) {
   for (auto id : campaigns) {
     auto c = load_campaign(ctx, id);
     if (!c) continue;
-    std::string cutoff = format_time(now - std::chrono::hours(24) * c->settings.personal_retention_days);
+    std::string cutoff =
+        format_time(now - std::chrono::hours(24) * c->settings.personal_retention_days);
     auto& u = ctx.sql(
-        "UPDATE signatures_personal SET address = NULL, user_agent = NULL, salt = NULL, erased_at = ? "
+        "UPDATE signatures_personal SET address = NULL, user_agent = NULL, salt = NULL, erased_at "
+        "= ? "
         "WHERE campaign_id = ? AND erased_at IS NULL AND recorded_at < ?");
     u.bind(1, ctx.now_text()).bind(2, id).bind(3, cutoff).run();
   }
@@ -1678,7 +1838,8 @@ void scheduled_reminders(Context& ctx) {
   for (auto id : ids) {
     auto c = load_campaign(ctx, id);
     if (!c || c->settings.remind_every_days <= 0) continue;
-    std::string older_than = format_time(now - std::chrono::hours(24) * c->settings.remind_every_days);
+    std::string older_than =
+        format_time(now - std::chrono::hours(24) * c->settings.remind_every_days);
     send_reminders(ctx, *c, std::nullopt, 0, older_than);
   }
 }
@@ -1689,24 +1850,28 @@ void deadline_reminder(Context& ctx, const Json& payload) {
   std::string deadline = payload.at("deadline").get<std::string>();
   std::string anniversary = payload.at("anniversary").get<std::string>();
   for (auto person : owners_of(ctx, c->workspace))
-    ctx.notify(person, {.kind = "deadline",
-                        .workspace = c->workspace,
-                        .title_fr = "Échéance de préavis le " + deadline + " : " + c->title,
-                        .title_en = "Notice deadline on " + deadline + ": " + c->title,
-                        .body_fr = "Une résiliation à l'anniversaire du " + anniversary +
-                                   " doit être reçue par lettre recommandée avec accusé de réception au plus tard le " +
-                                   deadline + " (article 6).",
-                        .body_en = "A termination at the anniversary of " + anniversary +
-                                   " must be received by registered letter with acknowledgement by " + deadline +
-                                   " (article 6).",
-                        .link = link_of(*c)});
+    ctx.notify(
+        person,
+        {.kind = "deadline",
+         .workspace = c->workspace,
+         .title_fr = "Échéance de préavis le " + deadline + " : " + c->title,
+         .title_en = "Notice deadline on " + deadline + ": " + c->title,
+         .body_fr =
+             "Une résiliation à l'anniversaire du " + anniversary +
+             " doit être reçue par lettre recommandée avec accusé de réception au plus tard le " +
+             deadline + " (article 6).",
+         .body_en = "A termination at the anniversary of " + anniversary +
+                    " must be received by registered letter with acknowledgement by " + deadline +
+                    " (article 6).",
+         .link = link_of(*c)});
 }
 
 // --- Import ------------------------------------------------------------------------------------
 
 /// The frozen version of the documents plugin in a workspace (of the document with key
 /// `key` if given, else the first one that has a frozen version), if that plugin is present.
-std::optional<std::int64_t> frozen_version(Context& ctx, std::int64_t workspace, const std::string& key) {
+std::optional<std::int64_t> frozen_version(Context& ctx, std::int64_t workspace,
+                                           const std::string& key) {
   Result docs = ctx.call("documents.list", {{"workspace", workspace}});
   if (!docs.is_ok()) return std::nullopt;
   for (auto& d : docs.value().value("documents", Json::array()))
@@ -1718,10 +1883,18 @@ std::optional<std::int64_t> frozen_version(Context& ctx, std::int64_t workspace,
 
 }  // namespace
 
-std::string SignaturesPlugin::name() const { return "signatures"; }
-std::string SignaturesPlugin::version() const { return PACTE_SIGNATURES_VERSION; }
-std::string SignaturesPlugin::title_fr() const { return "Signatures"; }
-std::string SignaturesPlugin::title_en() const { return "Signatures"; }
+std::string SignaturesPlugin::name() const {
+  return "signatures";
+}
+std::string SignaturesPlugin::version() const {
+  return PACTE_SIGNATURES_VERSION;
+}
+std::string SignaturesPlugin::title_fr() const {
+  return "Signatures";
+}
+std::string SignaturesPlugin::title_en() const {
+  return "Signatures";
+}
 
 std::vector<pacte::Migration> SignaturesPlugin::migrations() const {
   return {{1, R"SQL(
@@ -1844,29 +2017,34 @@ void SignaturesPlugin::register_operations(pacte::Registrar& r) {
   });
 
   const Json hash = {{"type", "string"}, {"minLength", 64}, {"maxLength", 64}};
-  const Json date = {{"type", "string"}, {"minLength", 10}, {"maxLength", 10}, {"description", "YYYY-MM-DD"}};
+  const Json date = {
+      {"type", "string"}, {"minLength", 10}, {"maxLength", 10}, {"description", "YYYY-MM-DD"}};
   const Json signatory_item = object_schema({{"person", id_schema()},
                                              {"organisation", id_schema()},
                                              {"capacity", string_schema(1, 100)},
                                              {"mandate", string_schema(1, 300)},
                                              {"mandate_ref", string_schema(1, 100)}},
                                             {"person", "organisation"});
-  const Json rule_item = object_schema({{"organisation", id_schema()},
-                                        {"rule", {{"type", "string"}, {"enum", {"all", "any", "one"}}}},
-                                        {"n", {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxSignatories}}}},
-                                       {"organisation", "rule"});
+  const Json rule_item =
+      object_schema({{"organisation", id_schema()},
+                     {"rule", {{"type", "string"}, {"enum", {"all", "any", "one"}}}},
+                     {"n", {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxSignatories}}}},
+                    {"organisation", "rule"});
   Json text = {{"type", "string"}, {"minLength", 1}, {"maxLength", 2000000}};
-  Json settings = {{"type", "object"}, {"description", "durations (months), time_zone, reminders, retention"}};
+  Json settings = {{"type", "object"},
+                   {"description", "durations (months), time_zone, reminders, retention"}};
 
   r.add({.name = "signatures.campaign.create",
-         .schema = object_schema({{"workspace", id_schema()},
-                                  {"version", id_schema()},
-                                  {"title", string_schema(1, 300)},
-                                  {"text", text},
-                                  {"signatories", {{"type", "array"}, {"maxItems", kMaxSignatories}, {"items", signatory_item}}},
-                                  {"rules", {{"type", "array"}, {"maxItems", kMaxSignatories}, {"items", rule_item}}},
-                                  {"settings", settings}},
-                                 {"workspace"}),
+         .schema = object_schema(
+             {{"workspace", id_schema()},
+              {"version", id_schema()},
+              {"title", string_schema(1, 300)},
+              {"text", text},
+              {"signatories",
+               {{"type", "array"}, {"maxItems", kMaxSignatories}, {"items", signatory_item}}},
+              {"rules", {{"type", "array"}, {"maxItems", kMaxSignatories}, {"items", rule_item}}},
+              {"settings", settings}},
+             {"workspace"}),
          .rule = Rule::owner,
          .change = true,
          .handler = create_campaign});
@@ -1890,11 +2068,12 @@ void SignaturesPlugin::register_operations(pacte::Registrar& r) {
          .change = true,
          .handler = add_signatory});
   r.add({.name = "signatures.rule.set",
-         .schema = object_schema({{"campaign", id_schema()},
-                                  {"organisation", id_schema()},
-                                  {"rule", {{"type", "string"}, {"enum", {"all", "any", "one"}}}},
-                                  {"n", {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxSignatories}}}},
-                                 {"campaign", "organisation", "rule"}),
+         .schema = object_schema(
+             {{"campaign", id_schema()},
+              {"organisation", id_schema()},
+              {"rule", {{"type", "string"}, {"enum", {"all", "any", "one"}}}},
+              {"n", {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxSignatories}}}},
+             {"campaign", "organisation", "rule"}),
          .rule = Rule::owner,
          .change = true,
          .handler = set_rule});
@@ -1908,7 +2087,8 @@ void SignaturesPlugin::register_operations(pacte::Registrar& r) {
          .change = true,
          .handler = delegate});
   r.add({.name = "signatures.open",
-         .schema = object_schema({{"campaign", id_schema()}, {"signatory", id_schema()}}, {"campaign"}),
+         .schema =
+             object_schema({{"campaign", id_schema()}, {"signatory", id_schema()}}, {"campaign"}),
          .rule = Rule::member,
          .change = true,
          .handler = open_text});
@@ -1922,13 +2102,17 @@ void SignaturesPlugin::register_operations(pacte::Registrar& r) {
          .change = true,
          .handler = sign});
   r.add({.name = "signatures.decline",
-         .schema = object_schema({{"campaign", id_schema()}, {"reason", string_schema(1, 1000)}, {"signatory", id_schema()}},
+         .schema = object_schema({{"campaign", id_schema()},
+                                  {"reason", string_schema(1, 1000)},
+                                  {"signatory", id_schema()}},
                                  {"campaign", "reason"}),
          .rule = Rule::member,
          .change = true,
          .handler = decline});
   r.add({.name = "signatures.reissue",
-         .schema = object_schema({{"campaign", id_schema()}, {"signatory", id_schema()}, {"reason", string_schema(1, 1000)}},
+         .schema = object_schema({{"campaign", id_schema()},
+                                  {"signatory", id_schema()},
+                                  {"reason", string_schema(1, 1000)}},
                                  {"campaign", "signatory"}),
          .rule = Rule::owner,
          .change = true,
@@ -1946,19 +2130,22 @@ void SignaturesPlugin::register_operations(pacte::Registrar& r) {
          .change = true,
          .handler = replace});
   r.add({.name = "signatures.record_outside",
-         .schema = object_schema({{"campaign", id_schema()},
-                                  {"signatory", id_schema()},
-                                  {"method", {{"type", "string"}, {"enum", {"paper", "qualified_eidas", "other_service"}}}},
-                                  {"attachment", id_schema()},
-                                  {"file_hash", hash},
-                                  {"signed_at", string_schema(1, 40)},
-                                  {"note", string_schema(1, 1000)}},
-                                 {"campaign", "signatory", "method", "attachment", "file_hash"}),
+         .schema = object_schema(
+             {{"campaign", id_schema()},
+              {"signatory", id_schema()},
+              {"method",
+               {{"type", "string"}, {"enum", {"paper", "qualified_eidas", "other_service"}}}},
+              {"attachment", id_schema()},
+              {"file_hash", hash},
+              {"signed_at", string_schema(1, 40)},
+              {"note", string_schema(1, 1000)}},
+             {"campaign", "signatory", "method", "attachment", "file_hash"}),
          .rule = Rule::owner,
          .change = true,
          .handler = record_outside});
   r.add({.name = "signatures.remind",
-         .schema = object_schema({{"campaign", id_schema()}, {"organisation", id_schema()}}, {"campaign"}),
+         .schema = object_schema({{"campaign", id_schema()}, {"organisation", id_schema()}},
+                                 {"campaign"}),
          .rule = Rule::owner,
          .change = true,
          .handler = remind});
@@ -1978,7 +2165,8 @@ void SignaturesPlugin::register_operations(pacte::Registrar& r) {
            auto c = load_campaign(ctx, call.args.at("campaign").get<std::int64_t>());
            if (!c) return no_such_campaign();
            ServerKey key = ServerKey::load_or_create(ctx);
-           VerifyReport report = EvidenceVerifier::verify(bundle_json(ctx, *c, false), key.fingerprint());
+           VerifyReport report =
+               EvidenceVerifier::verify(bundle_json(ctx, *c, false), key.fingerprint());
            return Result::ok({{"ok", report.ok()},
                               {"problems", report.problems},
                               {"notes", report.notes},
@@ -1987,29 +2175,33 @@ void SignaturesPlugin::register_operations(pacte::Registrar& r) {
                               {"fingerprint", key.fingerprint()}});
          }});
 
-  r.add_resource("bundle", [](Context& ctx, const pacte::ResourceRequest& req, pacte::Resource& out) -> Result {
-    auto c = resource_campaign(ctx, req);
-    if (!c) return resource_not_found();
-    out.content_type = "application/json";
-    out.body = bundle_json(ctx, *c, true).dump(1);
-    out.filename = "pacte-preuves-campagne-" + std::to_string(c->id) + ".json";
-    return Result::ok();
-  });
-  r.add_resource("certificate", [](Context& ctx, const pacte::ResourceRequest& req, pacte::Resource& out) -> Result {
-    auto c = resource_campaign(ctx, req);
-    if (!c) return resource_not_found();
-    Json cert = certificate_json(ctx, *c);
-    auto format = req.query.find("format");
-    if (format != req.query.end() && format->second == "json") {
-      out.content_type = "application/json";
-      out.body = cert.dump(1);
-      out.filename = "pacte-certificat-campagne-" + std::to_string(c->id) + ".json";
-    } else {
-      out.content_type = "text/html; charset=utf-8";
-      out.body = certificate_html(cert);
-    }
-    return Result::ok();
-  });
+  r.add_resource(
+      "bundle",
+      [](Context& ctx, const pacte::ResourceRequest& req, pacte::Resource& out) -> Result {
+        auto c = resource_campaign(ctx, req);
+        if (!c) return resource_not_found();
+        out.content_type = "application/json";
+        out.body = bundle_json(ctx, *c, true).dump(1);
+        out.filename = "pacte-preuves-campagne-" + std::to_string(c->id) + ".json";
+        return Result::ok();
+      });
+  r.add_resource(
+      "certificate",
+      [](Context& ctx, const pacte::ResourceRequest& req, pacte::Resource& out) -> Result {
+        auto c = resource_campaign(ctx, req);
+        if (!c) return resource_not_found();
+        Json cert = certificate_json(ctx, *c);
+        auto format = req.query.find("format");
+        if (format != req.query.end() && format->second == "json") {
+          out.content_type = "application/json";
+          out.body = cert.dump(1);
+          out.filename = "pacte-certificat-campagne-" + std::to_string(c->id) + ".json";
+        } else {
+          out.content_type = "text/html; charset=utf-8";
+          out.body = certificate_html(cert);
+        }
+        return Result::ok();
+      });
 
   // Both are cheap (indexed, a handful of open campaigns) and compare with the server's
   // clock, so a short period keeps reminders and erasure on time.
@@ -2039,12 +2231,14 @@ void SignaturesPlugin::import_pact(pacte::Context& ctx, const pacte::PactImport&
   const Json& cfg = pact.config;
   if (!cfg.is_object()) return;
   auto ws = pact.workspaces.find(cfg.value("workspace", "pacte"));
-  if (ws == pact.workspaces.end()) throw std::runtime_error("signatures: no workspace '" + cfg.value("workspace", "pacte") + "'");
+  if (ws == pact.workspaces.end())
+    throw std::runtime_error("signatures: no workspace '" + cfg.value("workspace", "pacte") + "'");
 
   NewCampaign n;
   n.workspace = ws->second;
   n.created_by = 0;
-  if (auto e = read_settings(cfg.value("settings", Json()), n.settings)) throw std::runtime_error("signatures: " + *e);
+  if (auto e = read_settings(cfg.value("settings", Json()), n.settings))
+    throw std::runtime_error("signatures: " + *e);
 
   // The pact file itself gives the signatories' order and the signing rules.
   Json file;
@@ -2063,10 +2257,19 @@ void SignaturesPlugin::import_pact(pacte::Context& ctx, const pacte::PactImport&
     if (person == pact.people.end()) continue;
     for (auto& a : ctx.affiliations(person->second)) {
       if (!a.signatory) continue;
-      NewSignatory s{.person = person->second, .organisation = a.organisation, .capacity = a.capacity, .mandate = {}, .mandate_ref = {}};
+      NewSignatory s{.person = person->second,
+                     .organisation = a.organisation,
+                     .capacity = a.capacity,
+                     .mandate = {},
+                     .mandate_ref = {}};
       if (mandates.count(key)) {
-        s.mandate = mandates[key].contains("mandate") ? std::optional<std::string>(mandates[key]["mandate"].get<std::string>()) : std::nullopt;
-        s.mandate_ref = mandates[key].contains("reference") ? std::optional<std::string>(mandates[key]["reference"].get<std::string>()) : std::nullopt;
+        s.mandate = mandates[key].contains("mandate")
+                        ? std::optional<std::string>(mandates[key]["mandate"].get<std::string>())
+                        : std::nullopt;
+        s.mandate_ref =
+            mandates[key].contains("reference")
+                ? std::optional<std::string>(mandates[key]["reference"].get<std::string>())
+                : std::nullopt;
       }
       n.signatories.push_back(s);
     }
@@ -2087,7 +2290,9 @@ void SignaturesPlugin::import_pact(pacte::Context& ctx, const pacte::PactImport&
       Json v = got.value().value("version", Json::object());
       n.text = v.value("canonical", "");
       n.version_hash = v.value("hash", "");
-      n.document = {{"document", v.value("document", Json())}, {"version", *version}, {"number", v.value("number", Json())},
+      n.document = {{"document", v.value("document", Json())},
+                    {"version", *version},
+                    {"number", v.value("number", Json())},
                     {"label", v.value("label", Json())}};
       n.validations = v.value("validations", Json::array());
     }
@@ -2096,14 +2301,16 @@ void SignaturesPlugin::import_pact(pacte::Context& ctx, const pacte::PactImport&
     std::string path = cfg.value("fallback_text", "");
     if (path.empty()) return;  // no text to sign: no demo campaign
     std::ifstream in(pact.directory / path, std::ios::binary);
-    if (!in) throw std::runtime_error("signatures: cannot read " + (pact.directory / path).string());
+    if (!in)
+      throw std::runtime_error("signatures: cannot read " + (pact.directory / path).string());
     std::stringstream buf;
     buf << in.rdbuf();
     n.text = buf.str();
     n.version_hash = sha256_hex(n.text);
     ctx.log("info", "signatures.import", {{"source", "fallback_text"}, {"path", path}});
   } else {
-    ctx.log("info", "signatures.import", {{"source", "documents"}, {"version", n.document["version"]}});
+    ctx.log("info", "signatures.import",
+            {{"source", "documents"}, {"version", n.document["version"]}});
   }
   n.title = cfg.value("title", "Pacte de coopération");
   store_campaign(ctx, n);

@@ -8,7 +8,9 @@
 using namespace pacte_signatures;
 
 namespace {
-std::string paris_date(const char* utc) { return PactCalendar::local_date(*pacte::parse_time(utc), "Europe/Paris").value(); }
+std::string paris_date(const char* utc) {
+  return PactCalendar::local_date(*pacte::parse_time(utc), "Europe/Paris").value();
+}
 }  // namespace
 
 TEST(SignaturesCalendar, EffectiveDateIsTheParisDateOfTheLastSignature) {
@@ -17,7 +19,8 @@ TEST(SignaturesCalendar, EffectiveDateIsTheParisDateOfTheLastSignature) {
   EXPECT_EQ(paris_date("2023-07-31T21:59:00Z"), "2023-07-31");  // 23:59 CEST
   EXPECT_EQ(paris_date("2023-07-31T22:00:00Z"), "2023-08-01");  // summer time: UTC+2
   EXPECT_EQ(paris_date("2023-12-31T23:30:00Z"), "2024-01-01");
-  EXPECT_FALSE(PactCalendar::local_date(*pacte::parse_time("2024-01-01T00:00:00Z"), "Mars/Olympus"));
+  EXPECT_FALSE(
+      PactCalendar::local_date(*pacte::parse_time("2024-01-01T00:00:00Z"), "Mars/Olympus"));
 }
 
 TEST(SignaturesCalendar, TwoYearsFromTheTwentyNinthOfFebruaryEndOnTheTwentyEighth) {
@@ -42,7 +45,10 @@ TEST(SignaturesCalendar, NoticeDeadlinesLandOnTheLeapDayOrTheLastDayOfFebruary) 
 }
 
 TEST(SignaturesCalendar, DurationsAreDataNotConstants) {
-  DateRules three_years{.duration_months = 36, .anniversary_months = 12, .notice_months = 6, .time_zone = "Europe/Paris"};
+  DateRules three_years{.duration_months = 36,
+                        .anniversary_months = 12,
+                        .notice_months = 6,
+                        .time_zone = "Europe/Paris"};
   PactDates d = PactCalendar::dates_from("2027-08-31", three_years);
   EXPECT_EQ(d.end, "2030-08-31");
   EXPECT_EQ(d.anniversaries.size(), 3u);
@@ -56,6 +62,8 @@ TEST(SignaturesCalendar, DurationsAreDataNotConstants) {
 }
 
 TEST(SignaturesCalendar, LocalInstantsFollowDaylightSavingTime) {
-  EXPECT_EQ(pacte::format_time(*PactCalendar::local_instant("2024-11-28", 9, "Europe/Paris")), "2024-11-28T08:00:00.000Z");
-  EXPECT_EQ(pacte::format_time(*PactCalendar::local_instant("2024-07-12", 9, "Europe/Paris")), "2024-07-12T07:00:00.000Z");
+  EXPECT_EQ(pacte::format_time(*PactCalendar::local_instant("2024-11-28", 9, "Europe/Paris")),
+            "2024-11-28T08:00:00.000Z");
+  EXPECT_EQ(pacte::format_time(*PactCalendar::local_instant("2024-07-12", 9, "Europe/Paris")),
+            "2024-07-12T07:00:00.000Z");
 }

@@ -41,18 +41,26 @@ struct Fixture {
     json trail = json::array();
     std::string prev = kGenesisHash;
     auto add = [&](const char* type, json data) {
-      json entry = {{"v", 1}, {"campaign", 7}, {"seq", trail.size() + 1}, {"type", type},
-                    {"at", "2024-02-28T23:30:00.000Z"}, {"prev", prev}, {"data", data}};
+      json entry = {{"v", 1},
+                    {"campaign", 7},
+                    {"seq", trail.size() + 1},
+                    {"type", type},
+                    {"at", "2024-02-28T23:30:00.000Z"},
+                    {"prev", prev},
+                    {"data", data}};
       prev = entry_hash(entry);
       trail.push_back({{"entry", entry}, {"hash", prev}});
     };
     json seals = json::array();
     auto seal = [&](const char* reason) {
-      json s = {{"v", 1}, {"purpose", kSealPurpose}, {"campaign", 7}, {"seq", trail.size()},
-                {"head", prev}, {"at", "2024-02-28T23:30:00.000Z"}, {"reason", reason}};
+      json s = {{"v", 1},          {"purpose", kSealPurpose},
+                {"campaign", 7},   {"seq", trail.size()},
+                {"head", prev},    {"at", "2024-02-28T23:30:00.000Z"},
+                {"reason", reason}};
       std::string msg = seal_message(s);
       unsigned char sig[crypto_sign_BYTES];
-      crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), sk);
+      crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(msg.data()),
+                           msg.size(), sk);
       seals.push_back({{"seal", s}, {"signature", hex(sig, sizeof sig)}});
     };
     add("created", {{"version_hash", version_hash}, {"title", "Pacte"}});
@@ -62,8 +70,14 @@ struct Fixture {
     add("completed", {{"effective", "2024-02-29"}});
     seal("completion");
     fingerprint = pacte::sha256_hex(std::string(reinterpret_cast<const char*>(pk), sizeof pk));
-    bundle = {{"format", kBundleFormat}, {"version", 1}, {"text", text}, {"version_hash", version_hash},
-              {"public_key", hex(pk, sizeof pk)}, {"fingerprint", fingerprint}, {"trail", trail}, {"seals", seals}};
+    bundle = {{"format", kBundleFormat},
+              {"version", 1},
+              {"text", text},
+              {"version_hash", version_hash},
+              {"public_key", hex(pk, sizeof pk)},
+              {"fingerprint", fingerprint},
+              {"trail", trail},
+              {"seals", seals}};
   }
 };
 
@@ -83,7 +97,8 @@ std::string all(const VerifyReport& r) {
 
 TEST(SignaturesCanonicalJson, SortsMembersByUtf16CodeUnitsAndEscapesLikeEcmaScript) {
   // The member-sorting example of RFC 8785 §3.2.3.
-  json v = json::parse(R"({"\u20ac":"Euro Sign","\r":"Carriage Return","\ufb33":"Hebrew Letter Dalet With Dagesh",
+  json v = json::parse(
+      R"({"\u20ac":"Euro Sign","\r":"Carriage Return","\ufb33":"Hebrew Letter Dalet With Dagesh",
     "1":"One","\ud83d\ude00":"Emoji: Grinning Face","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis"})");
   std::string c = canonical_json(v);
   auto pos = [&](const char* s) { return c.find(s); };
@@ -95,7 +110,8 @@ TEST(SignaturesCanonicalJson, SortsMembersByUtf16CodeUnitsAndEscapesLikeEcmaScri
   EXPECT_LT(pos("Emoji"), pos("Hebrew"));
   EXPECT_EQ(canonical_json(json::parse(R"({"b":[1,-2,true,null],"a":"x\"y\\z\n\u0001é"})")),
             "{\"a\":\"x\\\"y\\\\z\\n\\u0001é\",\"b\":[1,-2,true,null]}");
-  EXPECT_EQ(canonical_json(json::parse(R"({"k": {"z": 1, "a": {}}, "e": []})")), R"({"e":[],"k":{"a":{},"z":1}})");
+  EXPECT_EQ(canonical_json(json::parse(R"({"k": {"z": 1, "a": {}}, "e": []})")),
+            R"({"e":[],"k":{"a":{},"z":1}})");
   EXPECT_THROW(canonical_json(json::parse("1.5")), CanonicalJsonError);
 }
 
@@ -147,7 +163,8 @@ TEST(SignaturesTrail, DetectsReorderedEntries) {
   Fixture f;
   std::swap(f.bundle["trail"][1], f.bundle["trail"][2]);
   VerifyReport r = EvidenceVerifier::verify(f.bundle, f.fingerprint);
-  EXPECT_TRUE(mentions(r, "entry 2 comes after entry 3: entries were reordered or duplicated")) << all(r);
+  EXPECT_TRUE(mentions(r, "entry 2 comes after entry 3: entries were reordered or duplicated"))
+      << all(r);
   EXPECT_TRUE(mentions(r, "does not follow")) << all(r);
 }
 
@@ -164,7 +181,8 @@ TEST(SignaturesTrail, DetectsAWrongSealAndAWrongKey) {
   json moved = f.bundle;
   moved["seals"][0]["seal"]["seq"] = 4;
   moved["seals"][0]["seal"]["head"] = moved["trail"][3]["hash"];
-  EXPECT_TRUE(mentions(EvidenceVerifier::verify(moved, f.fingerprint), "seal 1 (signature, at entry 4) is invalid"));
+  EXPECT_TRUE(mentions(EvidenceVerifier::verify(moved, f.fingerprint),
+                       "seal 1 (signature, at entry 4) is invalid"));
 
   // The whole bundle re-signed with another key: everything verifies but the key.
   unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
@@ -175,7 +193,8 @@ TEST(SignaturesTrail, DetectsAWrongSealAndAWrongKey) {
   for (auto& s : other["seals"]) {
     std::string msg = seal_message(s["seal"]);
     unsigned char sig2[crypto_sign_BYTES];
-    crypto_sign_detached(sig2, nullptr, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), sk);
+    crypto_sign_detached(sig2, nullptr, reinterpret_cast<const unsigned char*>(msg.data()),
+                         msg.size(), sk);
     s["signature"] = hex(sig2, sizeof sig2);
   }
   VerifyReport k = EvidenceVerifier::verify(other, f.fingerprint);
@@ -186,25 +205,34 @@ TEST(SignaturesTrail, DetectsAWrongSealAndAWrongKey) {
 TEST(SignaturesTrail, DetectsAnAlteredText) {
   Fixture f;
   f.bundle["text"] = f.bundle["text"].get<std::string>() + " ";
-  EXPECT_TRUE(mentions(EvidenceVerifier::verify(f.bundle, f.fingerprint), "frozen text was altered"));
+  EXPECT_TRUE(
+      mentions(EvidenceVerifier::verify(f.bundle, f.fingerprint), "frozen text was altered"));
 }
 
 TEST(SignaturesTrail, TheDatabaseRefusesUpdatesAndDeletesOfTheTrail) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
   SignaturesPlugin plugin;
-  for (auto& m : plugin.migrations()) ASSERT_EQ(sqlite3_exec(db, m.sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO signatures_trail VALUES (1, 1, 'created', 't', '{}', 'h')", nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  for (auto& m : plugin.migrations())
+    ASSERT_EQ(sqlite3_exec(db, m.sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "INSERT INTO signatures_trail VALUES (1, 1, 'created', 't', '{}', 'h')",
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK);
   char* err = nullptr;
-  EXPECT_NE(sqlite3_exec(db, "UPDATE signatures_trail SET body = '{\"x\":1}'", nullptr, nullptr, &err), SQLITE_OK);
+  EXPECT_NE(
+      sqlite3_exec(db, "UPDATE signatures_trail SET body = '{\"x\":1}'", nullptr, nullptr, &err),
+      SQLITE_OK);
   ASSERT_NE(err, nullptr);
   EXPECT_NE(std::string(err).find("append-only"), std::string::npos);
   sqlite3_free(err);
   EXPECT_NE(sqlite3_exec(db, "DELETE FROM signatures_trail", nullptr, nullptr, nullptr), SQLITE_OK);
-  EXPECT_EQ(sqlite3_exec(db, "INSERT INTO signatures_seals(campaign_id, seq, body, signature) VALUES (1,1,'{}','s')", nullptr,
-                         nullptr, nullptr),
-            SQLITE_OK);
+  EXPECT_EQ(
+      sqlite3_exec(
+          db,
+          "INSERT INTO signatures_seals(campaign_id, seq, body, signature) VALUES (1,1,'{}','s')",
+          nullptr, nullptr, nullptr),
+      SQLITE_OK);
   EXPECT_NE(sqlite3_exec(db, "DELETE FROM signatures_seals", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_stmt* q = nullptr;
   sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM signatures_trail", -1, &q, nullptr);
