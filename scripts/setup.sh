@@ -8,6 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libssl-dev openssl
   libgtest-dev libgmock-dev libcurl4-openssl-dev python3-aiosmtpd
+  libhowardhinnant-date-dev tzdata
   chromium fonts-noto-color-emoji curl
   libutf8proc-dev
 )

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <map>
@@ -16,6 +17,7 @@
 #include "core/governance.hpp"
 #include "core/database.hpp"
 #include "core/logger.hpp"
+#include "signatures/evidence_verifier.hpp"
 
 using namespace pacte;
 
@@ -45,6 +47,9 @@ Commands:
             Consistent copy of the database (safe while the server runs).
   restore --from DIR [--config FILE] [--data DIR]
             Replace the database by a backup (the server must be stopped).
+  verify BUNDLE --key FINGERPRINT
+            Check a signature campaign's evidence bundle offline (plugins/signatures):
+            trail, seals, frozen text, and the server key's fingerprint. Exit 0 if intact.
   version   Print the version.
 )";
 
@@ -291,6 +296,35 @@ int restore(const Args& a) {
   return 0;
 }
 
+/// `pacte verify BUNDLE --key FINGERPRINT`: the signatures plugin's offline check.
+int verify(const Args& a) {
+  auto key = a.options.find("--key");
+  if (a.positional.size() != 2 || key == a.options.end()) {
+    std::fprintf(stderr, "usage: pacte verify BUNDLE --key FINGERPRINT\n");
+    return 2;
+  }
+  std::ifstream in(a.positional[1], std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "pacte verify: cannot read %s\n", a.positional[1].c_str());
+    return 2;
+  }
+  Json bundle = Json::parse(in, nullptr, false);
+  if (bundle.is_discarded()) {
+    std::fprintf(stderr, "pacte verify: %s is not JSON\n", a.positional[1].c_str());
+    return 1;
+  }
+  auto report = pacte_signatures::EvidenceVerifier::verify(bundle, key->second);
+  for (auto& p : report.problems) std::printf("FAIL: %s\n", p.c_str());
+  for (auto& n : report.notes) std::printf("note: %s\n", n.c_str());
+  if (!report.ok()) {
+    std::printf("INVALID: %zu problem(s) in %s\n", report.problems.size(), a.positional[1].c_str());
+    return 1;
+  }
+  std::printf("OK: %zu trail entries, %zu seals, key %s\n", report.entries, report.seals,
+              pacte_signatures::group_fingerprint(pacte_signatures::normalise_fingerprint(key->second)).c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -315,6 +349,7 @@ int main(int argc, char** argv) {
     if (cmd == "org" && sub == "add") return org_add(a);
     if (cmd == "backup") return backup(a);
     if (cmd == "restore") return restore(a);
+    if (cmd == "verify") return verify(a);
     if (cmd == "version") {
       std::printf("pacte 0.1.0\n");
       return 0;

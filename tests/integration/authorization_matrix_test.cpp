@@ -50,6 +50,14 @@ const std::map<std::string, Rule> kExpected = {
     {"documents.proposal.reject", Rule::owner}, {"documents.proposal.withdraw", Rule::member},
     {"documents.comment", Rule::member},       {"documents.comments", Rule::observer},
     {"documents.validation.record", Rule::member},
+    {"signatures.campaign.create", Rule::owner},      {"signatures.campaign.list", Rule::observer},
+    {"signatures.campaign.get", Rule::observer},      {"signatures.signatory.add", Rule::owner},
+    {"signatures.rule.set", Rule::owner},             {"signatures.delegate", Rule::owner},
+    {"signatures.open", Rule::member},                {"signatures.sign", Rule::member},
+    {"signatures.decline", Rule::member},             {"signatures.reissue", Rule::owner},
+    {"signatures.replace", Rule::owner},              {"signatures.record_outside", Rule::owner},
+    {"signatures.remind", Rule::owner},               {"signatures.termination.record", Rule::owner},
+    {"signatures.verify", Rule::observer},
 };
 
 enum Who { anonymous, non_member, observer, member, owner, admin };
@@ -105,6 +113,12 @@ TEST(AuthorizationMatrix, EveryOperationEnforcesItsRuleForEveryRole) {
   auto poll = api(server.port(), t_member, "poll.create", {{"workspace", copil}, {"question", "Matrice"}, {"options", {"x", "y"}}}).json();
   ASSERT_EQ(poll["ok"], true) << poll;
   std::int64_t poll_id = poll["result"]["poll"]["id"];
+  // A signature campaign of the copil (the demo campaign is in the pacte workspace), so that
+  // "campaign" arguments designate the copil.
+  auto campaign = api(server.port(), t_owner, "signatures.campaign.create",
+                      {{"workspace", copil}, {"title", "Matrice"}, {"text", "Texte"}}).json();
+  ASSERT_EQ(campaign["ok"], true) << campaign;
+  std::int64_t campaign_id = campaign["result"]["campaign"]["id"];
   auto non_member_id = api(server.port(), t_non_member, "session.me").json()["result"]["person"]["id"].get<std::int64_t>();
   // A document of the copil (owner) and a proposal on it by the member, for the documents.* rows.
   auto doc = api(server.port(), t_owner, "documents.create",
@@ -138,6 +152,7 @@ TEST(AuthorizationMatrix, EveryOperationEnforcesItsRuleForEveryRole) {
       if (args.contains("organisation")) args["organisation"] = member_org;
       if (name == "documents.comment" || name == "documents.comments") args["proposal"] = proposal_id;
     }
+    if (args.contains("campaign")) args["campaign"] = campaign_id;
     for (Who who : {anonymous, non_member, observer, member, owner, admin}) {
       auto r = who == anonymous ? http(server.port(), "POST", "/api/" + name, args.dump()) : api(server.port(), tokens[who], name, args);
       std::string code = r.json()["ok"] == true ? "ok" : r.json()["error"]["code"].get<std::string>();
