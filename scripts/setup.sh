@@ -9,6 +9,7 @@ PACKAGES=(
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libssl-dev openssl
   libgtest-dev libgmock-dev
   chromium fonts-noto-color-emoji curl
+  python3-icalendar
 )
 
 missing=()

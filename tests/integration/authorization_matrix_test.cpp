@@ -35,6 +35,22 @@ const std::map<std::string, Rule> kExpected = {
     {"me.export", Rule::authenticated},        {"poll.create", Rule::member},
     {"poll.list", Rule::observer},             {"poll.vote", Rule::member},
     {"poll.retract", Rule::member},            {"poll.close", Rule::member},
+    // Plugin agenda (docs/protocol.md, "Plugin agenda").
+    {"agenda.schedule", Rule::owner},          {"agenda.reschedule", Rule::owner},
+    {"agenda.cancel", Rule::owner},            {"agenda.list", Rule::observer},
+    {"agenda.get", Rule::observer},            {"agenda.add_item", Rule::member},
+    {"agenda.update_item", Rule::member},      {"agenda.move_item", Rule::member},
+    {"agenda.remove_item", Rule::member},      {"agenda.apply_template", Rule::owner},
+    {"agenda.set_current", Rule::owner},       {"agenda.set_attendance", Rule::owner},
+    {"agenda.set_organisation_presence", Rule::owner},
+    {"agenda.add_decision", Rule::member},     {"agenda.remove_decision", Rule::member},
+    {"agenda.add_action", Rule::member},       {"agenda.update_action", Rule::member},
+    {"agenda.actions", Rule::observer},        {"agenda.my_actions", Rule::authenticated},
+    {"agenda.minutes", Rule::observer},        {"agenda.amend_minutes", Rule::member},
+    {"agenda.approve_minutes", Rule::owner},   {"agenda.reopen_minutes", Rule::owner},
+    {"agenda.publish_minutes", Rule::owner},   {"agenda.create_feed", Rule::authenticated},
+    {"agenda.feeds", Rule::authenticated},     {"agenda.revoke_feed", Rule::authenticated},
+    {"agenda.cadence", Rule::authenticated},
 };
 
 enum Who { anonymous, non_member, observer, member, owner, admin };
@@ -90,6 +106,17 @@ TEST(AuthorizationMatrix, EveryOperationEnforcesItsRuleForEveryRole) {
   auto poll = api(server.port(), t_member, "poll.create", {{"workspace", copil}, {"question", "Matrice"}, {"options", {"x", "y"}}}).json();
   ASSERT_EQ(poll["ok"], true) << poll;
   std::int64_t poll_id = poll["result"]["poll"]["id"];
+  // A meeting of the copil with an item, a decision and an action, for the agenda.* rows.
+  auto meeting = api(server.port(), t_owner, "agenda.schedule",
+                     {{"workspace", copil}, {"title", "Matrice"}, {"start", "2026-06-12T14:00"}, {"end", "2026-06-12T16:00"}}).json();
+  ASSERT_EQ(meeting["ok"], true) << meeting;
+  std::int64_t meeting_id = meeting["result"]["meeting"]["id"];
+  std::int64_t item_id = meeting["result"]["meeting"]["items"][0]["id"];
+  auto decision = api(server.port(), t_member, "agenda.add_decision", {{"item", item_id}, {"text", "d"}, {"outcome", "adopted"}}).json();
+  ASSERT_EQ(decision["ok"], true) << decision;
+  auto member_id = api(server.port(), t_member, "session.me").json()["result"]["person"]["id"].get<std::int64_t>();
+  auto action = api(server.port(), t_member, "agenda.add_action", {{"item", item_id}, {"what", "a"}, {"owner_person", member_id}}).json();
+  ASSERT_EQ(action["ok"], true) << action;
   auto non_member_id = api(server.port(), t_non_member, "session.me").json()["result"]["person"]["id"].get<std::int64_t>();
 
   std::map<Who, std::string> tokens = {{non_member, t_non_member}, {observer, t_observer}, {member, t_member},
@@ -100,6 +127,10 @@ TEST(AuthorizationMatrix, EveryOperationEnforcesItsRuleForEveryRole) {
     if (name == "session.logout" || name == "admin.people.erase" || name == "admin.people.disable") continue;
     Json args = sample_args(op.schema, copil, thread, message, non_member_id);
     if (args.contains("poll")) args["poll"] = poll_id;
+    if (args.contains("meeting")) args["meeting"] = meeting_id;
+    if (args.contains("item")) args["item"] = item_id;
+    if (args.contains("decision")) args["decision"] = decision["result"]["decision"]["id"];
+    if (args.contains("action")) args["action"] = action["result"]["action"]["id"];
     for (Who who : {anonymous, non_member, observer, member, owner, admin}) {
       auto r = who == anonymous ? http(server.port(), "POST", "/api/" + name, args.dump()) : api(server.port(), tokens[who], name, args);
       std::string code = r.json()["ok"] == true ? "ok" : r.json()["error"]["code"].get<std::string>();
