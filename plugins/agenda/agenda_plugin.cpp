@@ -1620,6 +1620,10 @@ Result cadence_dashboard(Context& ctx, const Call& call) {
     std::int64_t ws = row["workspace"];
     if (only && ws != *only) continue;
     if (ctx.role_of(call.caller.person, ws) == Role::none) continue;
+    auto& q = ctx.sql("SELECT 1 FROM agenda_reminders WHERE workspace_id = ? AND year = ?");
+    q.bind(1, ws).bind(2, year);
+    row["reminded"] = q.step();
+    q.reset();
     out.push_back(row);
   }
   return Result::ok({{"year", year}, {"year_start_month", start_month}, {"now", ctx.now_text()}, {"workspaces", out}});

@@ -436,6 +436,8 @@ TEST(AgendaCadence, DashboardOnConstructedYearsAndRemindersToTheConvener) {
   ASSERT_TRUE(reminder) << "a cadence reminder reaches the convener";
   EXPECT_NE((*reminder)["data"]["title_fr"].get<std::string>().find("Comité de pilotage"), std::string::npos);
   EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM agenda_reminders WHERE year = 2027 AND workspace_id = " + std::to_string(copil)), 1);
+  EXPECT_EQ(dashboard(ville, 2027)["copil"]["reminded"], true);
+  EXPECT_EQ(dashboard(ville, 2027)["ct-aqcv"]["reminded"], false);
 
   // After the year: what was never held is overdue.
   clock.set(at("2028-01-10T09:00:00Z"));

@@ -134,6 +134,8 @@ interface CadenceRow {
   missing: number;
   status: 'met' | 'on_track' | 'missing' | 'overdue';
   late_to_schedule: boolean;
+  reminded?: boolean;
+  remind_by: string | null;
   beyond_max: boolean;
   order: { before: string; status: string; target_start_local?: string } | null;
 }
@@ -285,7 +287,9 @@ const fr = {
   cad_on_track: 'programmé',
   cad_missing: 'à programmer',
   cad_overdue: 'non tenu',
-  late: 'rappel envoyé : date limite de programmation dépassée',
+  late: 'date limite de programmation dépassée ({date})',
+  reminded: 'rappel envoyé aux responsables',
+  upTo: 'jusqu’à {n}',
   beyondMax: 'au-delà du rythme prévu',
   order_met: 'tenu avant le comité des financeurs',
   order_at_risk: 'à tenir avant le comité des financeurs du {date}',
@@ -430,7 +434,9 @@ const en: Record<Key, string> = {
   cad_on_track: 'scheduled',
   cad_missing: 'to schedule',
   cad_overdue: 'not held',
-  late: 'reminder sent: scheduling deadline passed',
+  late: 'scheduling deadline passed ({date})',
+  reminded: 'reminder sent to the conveners',
+  upTo: 'up to {n}',
   beyondMax: 'beyond the planned rhythm',
   order_met: 'held before the funders’ committee',
   order_at_risk: 'to hold before the funders’ committee of {date}',
@@ -497,6 +503,21 @@ const styles = html`<style>
     margin: 0 auto;
     padding: 1rem;
     overflow-wrap: anywhere;
+  }
+  pacte-panel-agenda h3 {
+    font-size: 1.2rem;
+    margin: 1.25rem 0 0.5rem;
+  }
+  pacte-panel-agenda #ag-meeting-title {
+    font-size: 1.45rem;
+    margin-top: 0.75rem;
+  }
+  pacte-panel-agenda .ag-current h4 {
+    margin: 0 0 0.25rem;
+    font-size: 0.9rem;
+    text-transform: uppercase;
+    letter-spacing: 0.03em;
+    color: var(--muted, #595959);
   }
   pacte-panel-agenda .ag-tabs {
     display: flex;
@@ -626,6 +647,7 @@ const styles = html`<style>
   }
   pacte-panel-agenda th,
   pacte-panel-agenda td {
+    overflow-wrap: normal;
     border-bottom: 1px solid var(--border, #ddd);
     padding: 0.35rem 0.4rem;
     text-align: left;
@@ -633,6 +655,10 @@ const styles = html`<style>
   }
   pacte-panel-agenda .ag-table-wrap {
     overflow-x: auto;
+  }
+  pacte-panel-agenda td.ag-num {
+    text-align: right;
+    font-variant-numeric: tabular-nums;
   }
   pacte-panel-agenda pre {
     white-space: pre-wrap;
@@ -1577,13 +1603,16 @@ export class AgendaPanel extends LitElement {
             ${this.cadence.map(
               (r) => html`<tr data-testid="agenda-cadence-row" data-key=${r.key} data-status=${r.status}>
                 <th scope="row">${r.name}</th>
-                <td>${r.required}${r.max != null && r.max !== r.required ? `–${r.max}` : ''}</td>
-                <td>${r.held}</td>
-                <td>${r.scheduled}</td>
-                <td>${r.missing}</td>
+                <td class="ag-num">${r.required}${r.max != null && r.max !== r.required ? ` (${tr('upTo', { n: r.max })})` : ''}</td>
+                <td class="ag-num">${r.held}</td>
+                <td class="ag-num">${r.scheduled}</td>
+                <td class="ag-num">${r.missing}</td>
                 <td>
                   <span class="ag-tag ${statusClass(r.status)}">${tr(`cad_${r.status}` as Key)}</span>
-                  ${r.late_to_schedule ? html`<br /><span class="ag-meta">${tr('late')}</span>` : nothing}
+                  ${r.late_to_schedule
+                    ? html`<br /><span class="ag-meta">${tr('late', { date: r.remind_by ? shortDate(`${this.cadenceYear}-${r.remind_by}`) : '' })}</span>`
+                    : nothing}
+                  ${r.reminded ? html`<br /><span class="ag-meta">${tr('reminded')}</span>` : nothing}
                   ${r.beyond_max ? html`<br /><span class="ag-meta">${tr('beyondMax')}</span>` : nothing}
                 </td>
                 <td class=${r.order?.status === 'violated' ? 'ag-bad' : ''}>${order(r)}</td>
