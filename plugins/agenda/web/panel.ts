@@ -262,6 +262,7 @@ const fr = {
   exportMd: 'Télécharger (Markdown)',
   exportHtml: 'Version imprimable',
   allActions: 'Actions ouvertes de cet espace',
+  otherActions: 'Actions ouvertes de mes autres espaces',
   noActions: 'Aucune action ouverte.',
   fromMeeting: 'réunion « {title} » du {date}',
   feedTitle: 'Abonnement à mes réunions',
@@ -409,6 +410,7 @@ const en: Record<Key, string> = {
   exportMd: 'Download (Markdown)',
   exportHtml: 'Printable version',
   allActions: 'Open actions of this workspace',
+  otherActions: 'Open actions of my other workspaces',
   noActions: 'No open action.',
   fromMeeting: 'meeting “{title}” of {date}',
   feedTitle: 'Subscription to my meetings',
@@ -706,6 +708,7 @@ export class AgendaPanel extends LitElement {
     running: { state: true },
     people: { state: true },
     actions: { state: true },
+    myActions: { state: true },
     cadence: { state: true },
     cadenceYear: { state: true },
     feeds: { state: true },
@@ -727,6 +730,8 @@ export class AgendaPanel extends LitElement {
   declare running: boolean;
   declare people: People;
   declare actions: Action[];
+  /** Open actions of the caller's other workspaces. */
+  declare myActions: Action[];
   declare cadence: CadenceRow[];
   declare cadenceYear: number;
   declare feeds: Feed[];
@@ -754,6 +759,7 @@ export class AgendaPanel extends LitElement {
     this.running = false;
     this.people = { people: [], organisations: [] };
     this.actions = [];
+    this.myActions = [];
     this.cadence = [];
     this.cadenceYear = new Date().getFullYear();
     this.feeds = [];
@@ -888,6 +894,8 @@ export class AgendaPanel extends LitElement {
   private async loadActions(): Promise<void> {
     const r = await this.call<{ actions: Action[] }>('agenda.actions', { workspace: this.workspace.id });
     if (r) this.actions = r.actions;
+    const mine = await this.call<{ actions: Action[] }>('agenda.my_actions', {});
+    if (mine) this.myActions = mine.actions.filter((a) => a.workspace !== this.workspace.id);
   }
 
   private async loadCadence(): Promise<void> {
@@ -1375,7 +1383,7 @@ export class AgendaPanel extends LitElement {
     </li>`;
   }
 
-  private renderAction(a: Action) {
+  private renderAction(a: Action, origin = false) {
     return html`<li data-testid="agenda-action">
       ${a.what} — ${a.owner_name}${a.due ? html`, ${tr('due', { date: shortDate(a.due) })}` : nothing}
       ${this.isMember
@@ -1385,6 +1393,9 @@ export class AgendaPanel extends LitElement {
             )}
           </select>`
         : html`<span class="ag-tag">${tr(`status_${a.status}` as Key)}</span>`}
+      ${origin
+        ? html`<p class="ag-meta">${tr('fromMeeting', { title: a.meeting_title, date: shortDate(a.meeting_start_local) })}</p>`
+        : nothing}
     </li>`;
   }
 
@@ -1558,9 +1569,18 @@ export class AgendaPanel extends LitElement {
       <h3 id="ag-actions-title">${tr('allActions')}</h3>
       ${this.actions.length
         ? html`<ul class="ag-list">
-            ${this.actions.map(
-              (a) => html`${this.renderAction(a)}
-                <p class="ag-meta">${tr('fromMeeting', { title: a.meeting_title, date: shortDate(a.meeting_start_local) })}</p>`,
+            ${this.actions.map((a) => this.renderAction(a, true))}
+          </ul>`
+        : html`<p>${tr('noActions')}</p>`}
+      <h3>${tr('otherActions')}</h3>
+      ${this.myActions.length
+        ? html`<ul class="ag-list" data-testid="agenda-my-actions">
+            ${this.myActions.map(
+              (a) => html`<li>
+                ${a.what} — ${a.owner_name}${a.due ? html`, ${tr('due', { date: shortDate(a.due) })}` : nothing}
+                <span class="ag-tag">${tr(`status_${a.status}` as Key)}</span>
+                <p class="ag-meta">${a.workspace_name} · ${tr('fromMeeting', { title: a.meeting_title, date: shortDate(a.meeting_start_local) })}</p>
+              </li>`,
             )}
           </ul>`
         : html`<p>${tr('noActions')}</p>`}

@@ -160,6 +160,28 @@ export default function ({ step, S, fail, openWorkspace, serverBarrier, runAxe, 
     await runAxe(page, 'agenda meeting view');
   });
 
+  step('agenda: the open-actions register lists the action; a calendar feed lists the meeting (axe)', async () => {
+    const { page } = S.a;
+    await page.click('[data-testid="agenda-tab-actions"]');
+    try {
+      await page.locator('[data-testid="agenda-actions"] [data-testid="agenda-action"]', { hasText: ACTION }).waitFor({ state: 'visible', timeout: T.short });
+    } catch {
+      fail('the open-actions register does not list the action');
+    }
+    await runAxe(page, 'agenda open actions');
+    await page.click('[data-testid="agenda-tab-feed"]');
+    await page.click('[data-testid="agenda-feed-create"]');
+    const input = page.locator('[data-testid="agenda-feed-url"]');
+    await input.waitFor({ state: 'visible' });
+    const url = await input.inputValue();
+    if (!/\/p\/agenda\/feed\/[0-9a-f]{64}\.ics$/.test(url)) fail(`the feed address looks wrong: ${url}`);
+    // Fetched without the session, as a calendar application would.
+    const body = await page.evaluate((u) => fetch(u, { credentials: 'omit' }).then((r) => r.text()), url);
+    if (!body.includes(`SUMMARY:${TITLE}`)) fail('the personal feed does not list the meeting');
+    await runAxe(page, 'agenda feed');
+    await page.click('[data-testid="agenda-tab-meetings"]');
+  });
+
   step('agenda: the meeting fits a phone (360×740) and is accessible there', async () => {
     const { page } = S.phone;
     const tab = page.locator(q.tab);
