@@ -370,7 +370,7 @@ void notify_invitees(Context& ctx, const Meeting& m, std::int64_t except, const 
     if (m.place) n.body_en += "\nPlace: " + *m.place;
     if (m.video_url) n.body_en += "\nVideo: " + *m.video_url;
     if (m.cancel_reason) n.body_en += "\nReason: " + *m.cancel_reason;
-    n.link = "#/w/" + std::to_string(m.workspace) + "/p/agenda?meeting=" + std::to_string(m.id);
+    n.link = "/w/" + std::to_string(m.workspace) + "/p/agenda?meeting=" + std::to_string(m.id);
     n.attachments.push_back({.filename = "reunion-" + std::to_string(m.id) + ".ics",
                              .content_type = "text/calendar; charset=utf-8; method=PUBLISH",
                              .data = ics});
@@ -519,7 +519,7 @@ Result check_organisation(Context& ctx, std::optional<std::int64_t> org, const s
   return Result::ok();
 }
 
-Result check_links(const Json& links) {
+Result check_links(Context& ctx, std::int64_t ws, const Json& links) {
   for (std::size_t i = 0; i < links.size(); ++i) {
     std::string f = "args.links[" + std::to_string(i) + "]";
     const Json& l = links[i];
@@ -528,6 +528,18 @@ Result check_links(const Json& links) {
     if (ref.empty()) return bad(f + ".ref", "must not be blank", "ne doit pas être vide");
     if (kind == "url" && ref.rfind("https://", 0) != 0 && ref.rfind("http://", 0) != 0)
       return bad(f + ".ref", "a link must start with https:// or http://", "un lien doit commencer par https:// ou http://");
+    if (kind == "thread") {
+      // A thread of this workspace (the core's table), by id.
+      bool digits = ref.size() <= 15 && ref.find_first_not_of("0123456789") == std::string::npos;
+      bool found = false;
+      if (digits) {
+        auto& q = ctx.sql("SELECT 1 FROM threads WHERE id = ? AND workspace_id = ?");
+        q.bind(1, static_cast<std::int64_t>(std::stoll(ref))).bind(2, ws);
+        found = q.step();
+        q.reset();
+      }
+      if (!found) return bad(f + ".ref", "not a thread of this workspace", "n'est pas un fil de cet espace");
+    }
   }
   return Result::ok();
 }
@@ -1090,7 +1102,7 @@ Result add_item(Context& ctx, const Call& call) {
   if (auto r = check_person(ctx, m->workspace, person, "args.presenter_person"); !r.is_ok()) return r;
   if (auto r = check_organisation(ctx, org, "args.presenter_organisation"); !r.is_ok()) return r;
   Json links = call.args.value("links", Json::array());
-  if (auto r = check_links(links); !r.is_ok()) return r;
+  if (auto r = check_links(ctx, m->workspace, links); !r.is_ok()) return r;
   {
     auto& q = ctx.sql("SELECT COUNT(*) FROM agenda_items WHERE meeting_id = ?");
     q.bind(1, m->id);
@@ -1139,7 +1151,7 @@ Result update_item(Context& ctx, const Call& call) {
     if (auto r = check_organisation(ctx, it->presenter_organisation, "args.presenter_organisation"); !r.is_ok()) return r;
   }
   if (call.args.contains("links")) {
-    if (auto r = check_links(call.args["links"]); !r.is_ok()) return r;
+    if (auto r = check_links(ctx, m->workspace, call.args["links"]); !r.is_ok()) return r;
     it->links = call.args["links"];
   }
   auto& u = ctx.sql(
@@ -1667,7 +1679,7 @@ void remind_cadence(Context& ctx) {
                   std::to_string(year) + " ; il en manque " + std::to_string(missing) + " (ni tenue ni programmée).";
       n.body_en = "The pact requires at least " + std::to_string(row["required"].get<int>()) + " meeting(s) in " +
                   std::to_string(year) + "; " + std::to_string(missing) + " still missing (neither held nor scheduled).";
-      n.link = "#/w/" + std::to_string(ws) + "/p/agenda?cadence=" + std::to_string(year);
+      n.link = "/w/" + std::to_string(ws) + "/p/agenda?cadence=" + std::to_string(year);
       n.immediate = true;
       ctx.notify(mem.person, n);
     }

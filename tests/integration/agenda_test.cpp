@@ -267,6 +267,10 @@ TEST(Agenda, ItemsReorderAndTheLiveCurrentItemWithTimeSpent) {
   std::int64_t i3 = add(a, {{"title", "Questions diverses"}, {"planned_minutes", 5}, {"presenter_person", b.id},
                             {"links", {{{"kind", "url"}, {"ref", "https://example.org/doc"}, {"label", "Document"}}}}});
   std::int64_t sub = add(a, {{"title", "Budget"}, {"parent", i2}});
+  std::int64_t thread = ok(server, a, "chat.create_thread", {{"workspace", copil}, {"title", "Préparation"}, {"body", "Documents"}})["thread"]["id"];
+  Json linked = ok(server, b, "agenda.update_item", {{"item", i2}, {"links", {{{"kind", "thread"}, {"ref", std::to_string(thread)}, {"label", "Préparation"}}}}})["items"];
+  EXPECT_EQ(linked[1]["links"][0]["ref"], std::to_string(thread));
+  EXPECT_EQ(code_of(call(server, b, "agenda.update_item", {{"item", i2}, {"links", {{{"kind", "thread"}, {"ref", "999999"}}}}})), "bad_request");
   EXPECT_EQ(code_of(call(server, a, "agenda.add_item", {{"meeting", id}, {"title", "x"}, {"parent", sub}})), "bad_request");
   EXPECT_EQ(code_of(call(server, a, "agenda.add_item", {{"meeting", id}, {"title", "x"},
                                                         {"links", {{{"kind", "url"}, {"ref", "javascript:alert(1)"}}}}})),

@@ -204,6 +204,9 @@ const fr = {
   itemParent: 'Sous-point de',
   itemParentNone: '(point principal)',
   itemPresenter: 'Présenté par',
+  itemThread: 'Fil de discussion lié (facultatif)',
+  itemUrl: 'Lien vers un document (facultatif)',
+  thread: 'Fil',
   nobody: '(personne)',
   run: 'Mener la réunion',
   stopRun: 'Quitter le mode réunion',
@@ -352,6 +355,9 @@ const en: Record<Key, string> = {
   itemParent: 'Sub-item of',
   itemParentNone: '(main item)',
   itemPresenter: 'Presented by',
+  itemThread: 'Linked discussion thread (optional)',
+  itemUrl: 'Link to a document (optional)',
+  thread: 'Thread',
   nobody: '(nobody)',
   run: 'Run the meeting',
   stopRun: 'Leave meeting mode',
@@ -709,6 +715,7 @@ export class AgendaPanel extends LitElement {
     people: { state: true },
     actions: { state: true },
     myActions: { state: true },
+    threads: { state: true },
     cadence: { state: true },
     cadenceYear: { state: true },
     feeds: { state: true },
@@ -732,6 +739,8 @@ export class AgendaPanel extends LitElement {
   declare actions: Action[];
   /** Open actions of the caller's other workspaces. */
   declare myActions: Action[];
+  /** The workspace's discussion threads, to link an item to one. */
+  declare threads: { id: number; title: string }[];
   declare cadence: CadenceRow[];
   declare cadenceYear: number;
   declare feeds: Feed[];
@@ -760,6 +769,7 @@ export class AgendaPanel extends LitElement {
     this.people = { people: [], organisations: [] };
     this.actions = [];
     this.myActions = [];
+    this.threads = [];
     this.cadence = [];
     this.cadenceYear = new Date().getFullYear();
     this.feeds = [];
@@ -799,9 +809,16 @@ export class AgendaPanel extends LitElement {
       this.loadedFor = this.workspace.id;
       this.meeting = null;
       this.view = 'meetings';
-      const m = /[?&]meeting=(\d+)/.exec(location.hash);
+      // Links of the plugin's notifications: /w/<ws>/p/agenda?meeting=<id> or ?cadence=<year>.
+      const params = new URLSearchParams(location.search);
+      const meeting = Number(params.get('meeting') ?? 0);
+      const year = Number(params.get('cadence') ?? 0);
       void this.load().then(() => {
-        if (m) void this.open(Number(m[1]));
+        if (meeting > 0) void this.open(meeting);
+        else if (year >= 2000 && year <= 2100) {
+          this.cadenceYear = year;
+          this.go('cadence');
+        }
       });
     }
   }
@@ -868,6 +885,10 @@ export class AgendaPanel extends LitElement {
       const r = await this.client.request<{ meetings: Meeting[] }>('agenda.list', { workspace: this.workspace.id });
       this.meetings = r.meetings ?? [];
       this.status = 'ready';
+      if (!this.threads.length) {
+        const t = await this.client.request<{ threads: { id: number; title: string }[] }>('chat.threads', { workspace: this.workspace.id });
+        this.threads = (t.threads ?? []).map((x) => ({ id: x.id, title: x.title }));
+      }
       if (!this.people.people.length) {
         const p = await this.client.request<People>('workspaces.members', { workspace: this.workspace.id });
         this.people = { people: p.people ?? [], organisations: p.organisations ?? [] };
@@ -996,6 +1017,12 @@ export class AgendaPanel extends LitElement {
     if (presenter.startsWith('o')) args.presenter_organisation = Number(presenter.slice(1));
     const description = this.value(form, 'description');
     if (description) args.description = description;
+    const links: { kind: string; ref: string; label?: string }[] = [];
+    const thread = this.value(form, 'thread');
+    if (thread) links.push({ kind: 'thread', ref: thread, label: this.threads.find((t) => String(t.id) === thread)?.title ?? '' });
+    const url = this.value(form, 'url');
+    if (url) links.push({ kind: 'url', ref: url });
+    if (links.length) args.links = links;
     if (await this.call('agenda.add_item', args)) {
       form.reset();
       void this.open(this.meeting.id, false);
@@ -1300,7 +1327,9 @@ export class AgendaPanel extends LitElement {
             ${it.links.map((l) =>
               l.kind === 'url'
                 ? html`<li><a href=${l.ref} rel="noopener noreferrer" target="_blank">${l.label || l.ref}</a></li>`
-                : html`<li>${l.label || l.ref}</li>`,
+                : l.kind === 'thread' && /^\d+$/.test(l.ref)
+                  ? html`<li>${tr('thread')} : <a href=${`/w/${this.workspace.id}/t/${l.ref}`}>${l.label || l.ref}</a></li>`
+                  : html`<li>${l.label || l.ref}</li>`,
             )}
           </ul>`
         : nothing}
@@ -1555,6 +1584,19 @@ export class AgendaPanel extends LitElement {
                 </div>
                 <label for="ag-item-desc">${tr('formDescription')}</label>
                 <textarea id="ag-item-desc" name="description" rows="2" maxlength="5000"></textarea>
+                <div class="ag-grid">
+                  <div>
+                    <label for="ag-item-thread">${tr('itemThread')}</label>
+                    <select id="ag-item-thread" name="thread">
+                      <option value="">${tr('nobody')}</option>
+                      ${this.threads.map((t) => html`<option value=${t.id}>${t.title}</option>`)}
+                    </select>
+                  </div>
+                  <div>
+                    <label for="ag-item-url">${tr('itemUrl')}</label>
+                    <input id="ag-item-url" name="url" type="url" maxlength="500" placeholder="https://" />
+                  </div>
+                </div>
                 <button class="btn btn-primary" type="submit" data-testid="agenda-item-submit">${tr('addItem')}</button>
               </form>`
             : nothing}

@@ -78,8 +78,14 @@ export default function ({ step, S, fail, openWorkspace, serverBarrier, runAxe, 
     const { page } = S.a;
     await page.fill('[data-testid="agenda-item-title"]', ITEM);
     await page.fill('[data-testid="agenda-item-minutes"]', '10');
+    // Linked to one of copil's discussion threads.
+    const threads = await page.locator('#ag-item-thread option').count();
+    if (threads < 2) fail('the item form offers no discussion thread to link');
+    await page.selectOption('#ag-item-thread', { index: 1 });
     await page.click('[data-testid="agenda-item-submit"]');
     await page.locator(q.item, { hasText: ITEM }).waitFor({ state: 'visible' });
+    const link = page.locator(q.item, { hasText: ITEM }).locator('a[href*="/t/"]');
+    if ((await link.count()) !== 1) fail('the new item does not show its linked thread');
     let titles = await itemTitles(page);
     if (!titles[4]?.includes(ITEM)) fail(`the new item is not last: ${JSON.stringify(titles)}`);
     const up = page.locator(q.item, { hasText: ITEM }).locator('[data-testid="agenda-move-up"]');
