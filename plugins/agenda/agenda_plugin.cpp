@@ -695,11 +695,13 @@ Json quorum_json(Context& ctx, const Meeting& m) {
   }
   double need = share * static_cast<double>(expected);
   bool met = strict ? static_cast<double>(present) > need : static_cast<double>(present) >= need;
-  std::string what_fr = basis == "people" ? "personnes" : "organisations";
-  std::string what_en = basis == "people" ? "people" : "organisations";
+  bool one = present == 1;
+  std::string what_fr = basis == "people" ? (one ? "personne présente" : "personnes présentes")
+                                          : (one ? "organisation présente" : "organisations présentes");
+  std::string what_en = basis == "people" ? (one ? "person" : "people") : (one ? "organisation" : "organisations");
   char pct[16];
   std::snprintf(pct, sizeof pct, "%g", share * 100);
-  std::string text_fr = std::to_string(present) + " " + what_fr + " présentes sur " + std::to_string(expected) + " (" +
+  std::string text_fr = std::to_string(present) + " " + what_fr + " sur " + std::to_string(expected) + " (" +
                         (strict ? "plus de " : "au moins ") + pct + " % requis) : " + (met ? "quorum atteint" : "quorum non atteint");
   std::string text_en = std::to_string(present) + " of " + std::to_string(expected) + " " + what_en + " present (" +
                         (strict ? "more than " : "at least ") + pct + "% required): " + (met ? "quorum reached" : "no quorum");
@@ -932,9 +934,10 @@ void add_carry_over(Context& ctx, const Meeting& m) {
   if (open.empty()) return;
   std::string desc;
   for (auto& a : open) {
+    auto fr_date = [](const std::string& ymd) { return ymd.substr(8, 2) + "/" + ymd.substr(5, 2) + "/" + ymd.substr(0, 4); };
     desc += "- " + a["what"].get<std::string>() + " (" + a["owner_name"].get<std::string>();
-    if (!a["due"].is_null()) desc += ", échéance " + a["due"].get<std::string>();
-    desc += ") — réunion du " + a["meeting_start_local"].get<std::string>().substr(0, 10) + "\n";
+    if (!a["due"].is_null()) desc += ", échéance " + fr_date(a["due"].get<std::string>());
+    desc += ") — réunion du " + fr_date(a["meeting_start_local"].get<std::string>().substr(0, 10)) + "\n";
   }
   auto& ins = ctx.sql(
       "INSERT INTO agenda_items(meeting_id, parent_id, position, title, description, kind, planned_minutes, links) "

@@ -61,6 +61,12 @@ std::string action_status_fr(const std::string& s) {
   return s;
 }
 
+/// "2027-04-30" -> "30/04/2027" (French order); anything else unchanged.
+std::string date_fr(const std::string& ymd) {
+  if (ymd.size() != 10 || ymd[4] != '-' || ymd[7] != '-') return ymd;
+  return ymd.substr(8, 2) + "/" + ymd.substr(5, 2) + "/" + ymd.substr(0, 4);
+}
+
 std::string votes_text(const Json& d) {
   if (d["votes_for"].is_null() && d["votes_against"].is_null() && d["abstentions"].is_null()) return {};
   auto n = [](const Json& v) { return v.is_null() ? std::string("–") : std::to_string(v.get<long long>()); };
@@ -118,7 +124,7 @@ std::string render_minutes_markdown(const Json& doc) {
     }
     for (auto& a : it["actions"]) {
       md += "- **Action** : " + markdown_escape(str(a, "what")) + " — " + markdown_escape(str(a, "owner_name"));
-      if (!str(a, "due").empty()) md += ", échéance " + str(a, "due");
+      if (!str(a, "due").empty()) md += ", échéance " + date_fr(str(a, "due"));
       md += " (" + action_status_fr(str(a, "status")) + ")\n";
     }
   }
@@ -176,7 +182,7 @@ std::string render_minutes_html(const Json& doc) {
       }
       for (auto& a : it["actions"]) {
         h += "<li><strong>Action</strong> : " + html_escape(str(a, "what")) + " — " + html_escape(str(a, "owner_name"));
-        if (!str(a, "due").empty()) h += ", échéance " + html_escape(str(a, "due"));
+        if (!str(a, "due").empty()) h += ", échéance " + html_escape(date_fr(str(a, "due")));
         h += " (" + html_escape(action_status_fr(str(a, "status"))) + ")</li>\n";
       }
       h += "</ul>\n";
