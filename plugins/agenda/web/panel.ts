@@ -17,12 +17,12 @@ import {
   errorText,
   getLocale,
   onLocaleChange,
-  TIME_ZONE,
   type EventFrame,
   type PropertyValues,
   type ProtocolClient,
   type Workspace,
 } from '@pacte/web-sdk';
+import { duration, elapsedOnItem, localDateTime, meetingWhen, shortDate } from './format';
 
 // ------------------------------------------------------------------------------ types
 
@@ -469,23 +469,7 @@ function locale(): string {
 
 /** "jeudi 12 juin 2026, 14:00 – 16:30" in Paris time. */
 function when(m: Meeting): string {
-  const d = new Date(m.start);
-  const e = new Date(m.end);
-  const day = new Intl.DateTimeFormat(locale(), { timeZone: TIME_ZONE, dateStyle: 'full' }).format(d);
-  const time = new Intl.DateTimeFormat(locale(), { timeZone: TIME_ZONE, timeStyle: 'short' });
-  return `${day}, ${time.format(d)} – ${time.format(e)}`;
-}
-
-function shortDate(local: string): string {
-  const [y, mo, d] = local.slice(0, 10).split('-');
-  return getLocale() === 'en' ? `${d}/${mo}/${y}` : `${d}/${mo}/${y}`;
-}
-
-function duration(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const m = Math.floor(s / 60);
-  const r = s % 60;
-  return `${m} min ${String(r).padStart(2, '0')} s`;
+  return meetingWhen(m.start, m.end, locale());
 }
 
 const AGENDA_EVENTS = [
@@ -961,11 +945,13 @@ export class AgendaPanel extends LitElement {
     const start = this.value(form, 'start');
     const end = this.value(form, 'end');
     if (!title) return void (this.error = tr('missingTitle'));
-    if (!date || !start || !end) return void (this.error = tr('missingDate'));
+    const startAt = localDateTime(date, start);
+    const endAt = localDateTime(date, end);
+    if (!startAt || !endAt) return void (this.error = tr('missingDate'));
     const args: Record<string, unknown> = {
       title,
-      start: `${date}T${start}`,
-      end: `${date}T${end}`,
+      start: startAt,
+      end: endAt,
       place: this.value(form, 'place'),
       video_url: this.value(form, 'video_url'),
       description: this.value(form, 'description'),
@@ -1281,7 +1267,7 @@ export class AgendaPanel extends LitElement {
     let timer = '';
     let over = false;
     if (cur && m.current_since) {
-      const elapsed = cur.spent_seconds + (Date.now() - Date.parse(m.current_since)) / 1000;
+      const elapsed = elapsedOnItem(cur.spent_seconds, m.current_since, Date.now());
       timer = cur.planned_minutes
         ? tr('elapsed', { time: duration(elapsed), planned: cur.planned_minutes })
         : tr('elapsedNoPlan', { time: duration(elapsed) });
