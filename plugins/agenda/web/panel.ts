@@ -97,6 +97,7 @@ interface Meeting {
   status: 'scheduled' | 'cancelled';
   cancel_reason: string | null;
   sequence: number;
+  invited_organisations: number[];
   current_item: number | null;
   current_since: string | null;
   minutes_state: 'draft' | 'amended' | 'approved' | 'published';
@@ -178,6 +179,8 @@ const fr = {
   formVideo: 'Lien de visioconférence (facultatif)',
   formDescription: 'Description (facultatif)',
   useTemplate: 'Reprendre les objectifs de l’article 4 comme ordre du jour',
+  inviteOrgs: 'Organisations invitées',
+  inviteHint: 'Aucune cochée : tout l’espace est invité. Les personnes invitées reçoivent l’invitation (.ics) par courriel.',
   save: 'Enregistrer',
   cancel: 'Annuler',
   back: 'Toutes les réunions',
@@ -329,6 +332,8 @@ const en: Record<Key, string> = {
   formVideo: 'Video link (optional)',
   formDescription: 'Description (optional)',
   useTemplate: 'Use article 4’s objectives as the agenda',
+  inviteOrgs: 'Invited organisations',
+  inviteHint: 'None ticked: the whole workspace is invited. Invitees get the invitation (.ics) by email.',
   save: 'Save',
   cancel: 'Cancel',
   back: 'All meetings',
@@ -955,6 +960,10 @@ export class AgendaPanel extends LitElement {
       place: this.value(form, 'place'),
       video_url: this.value(form, 'video_url'),
       description: this.value(form, 'description'),
+      // No organisation ticked: the whole workspace is invited.
+      invite_organisations: [...form.querySelectorAll<HTMLInputElement>('input[name="invite_org"]:checked')].map((el) =>
+        Number(el.value),
+      ),
     };
     if (this.formOpen === 'reschedule' && this.meeting) {
       const r = await this.call('agenda.reschedule', { meeting: this.meeting.id, ...args });
@@ -1212,6 +1221,16 @@ export class AgendaPanel extends LitElement {
       <input id="ag-f-video" name="video_url" type="url" maxlength="500" placeholder="https://" .value=${m?.video_url ?? ''} />
       <label for="ag-f-desc">${tr('formDescription')}</label>
       <textarea id="ag-f-desc" name="description" rows="2" maxlength="5000" .value=${m?.description ?? ''}></textarea>
+      <fieldset>
+        <legend><strong>${tr('inviteOrgs')}</strong></legend>
+        <p class="ag-meta">${tr('inviteHint')}</p>
+        ${this.people.organisations.map(
+          (o) => html`<label class="ag-check">
+            <input type="checkbox" name="invite_org" value=${o.id} ?checked=${m?.invited_organisations?.includes(o.id) ?? false} />
+            ${o.name}
+          </label>`,
+        )}
+      </fieldset>
       ${m
         ? nothing
         : html`<label class="ag-check"><input type="checkbox" name="use_template" checked /> ${tr('useTemplate')}</label>`}
