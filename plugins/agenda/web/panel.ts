@@ -201,6 +201,8 @@ const fr = {
   moveUp: 'Monter « {title} »',
   moveDown: 'Descendre « {title} »',
   remove: 'Retirer « {title} »',
+  edit: 'Modifier « {title} »',
+  removeDecision: 'Retirer la décision « {text} »',
   addItem: 'Ajouter un point',
   itemTitle: 'Titre du point',
   itemMinutes: 'Durée prévue (minutes)',
@@ -354,6 +356,8 @@ const en: Record<Key, string> = {
   moveUp: 'Move “{title}” up',
   moveDown: 'Move “{title}” down',
   remove: 'Remove “{title}”',
+  edit: 'Edit “{title}”',
+  removeDecision: 'Remove the decision “{text}”',
   addItem: 'Add an item',
   itemTitle: 'Item title',
   itemMinutes: 'Planned duration (minutes)',
@@ -712,6 +716,7 @@ export class AgendaPanel extends LitElement {
     announce: { state: true },
     tick: { state: true },
     confirmCancel: { state: true },
+    editing: { state: true },
   };
 
   declare client: ProtocolClient;
@@ -737,6 +742,8 @@ export class AgendaPanel extends LitElement {
   declare announce: string;
   declare tick: number;
   declare confirmCancel: boolean;
+  /** The item whose edit form is open. */
+  declare editing: number | null;
 
   private subs: Array<() => void> = [];
   private bound: ProtocolClient | null = null;
@@ -766,6 +773,7 @@ export class AgendaPanel extends LitElement {
     this.announce = '';
     this.tick = 0;
     this.confirmCancel = false;
+    this.editing = null;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -1023,6 +1031,28 @@ export class AgendaPanel extends LitElement {
       void this.open(this.meeting.id, false);
       this.querySelector<HTMLElement>('#ag-item-title')?.focus();
     }
+  }
+
+  private async editItem(e: Event, item: Item): Promise<void> {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const minutes = this.value(form, 'planned_minutes');
+    const args: Record<string, unknown> = {
+      item: item.id,
+      title: this.value(form, 'title'),
+      description: this.value(form, 'description'),
+    };
+    if (minutes !== '') args.planned_minutes = Number(minutes);
+    if (await this.call('agenda.update_item', args)) {
+      this.editing = null;
+      this.announce = tr('saved');
+      if (this.meeting) await this.open(this.meeting.id, false);
+      this.querySelector<HTMLElement>(`#ag-edit-${item.id}`)?.focus();
+    }
+  }
+
+  private async removeDecision(d: Decision): Promise<void> {
+    if (this.meeting && (await this.call('agenda.remove_decision', { decision: d.id }))) void this.open(this.meeting.id, false);
   }
 
   private async move(item: Item, delta: number): Promise<void> {
@@ -1345,6 +1375,10 @@ export class AgendaPanel extends LitElement {
                 (d) =>
                   html`<li data-testid="agenda-decision">
                     <span class="ag-tag ${d.outcome === 'adopted' ? 'ag-ok' : 'ag-bad'}">${tr(d.outcome)}</span> ${d.text}
+                    ${editable
+                      ? html`<button class="btn" type="button" aria-label=${tr('removeDecision', { text: d.text.slice(0, 60) })}
+                          @click=${() => this.removeDecision(d)}>✕</button>`
+                      : nothing}
                     ${d.votes_for != null || d.votes_against != null || d.abstentions != null
                       ? html`<span class="ag-meta">
                           (${tr('votesFor')} ${d.votes_for ?? '–'}, ${tr('votesAgainst')} ${d.votes_against ?? '–'},
@@ -1372,9 +1406,26 @@ export class AgendaPanel extends LitElement {
                 aria-label=${tr('moveUp', { title: it.title })} ?disabled=${index <= 0} @click=${() => this.move(it, -1)}>↑</button>
               <button class="btn" type="button" id=${`ag-move-down-${it.id}`} data-testid="agenda-move-down"
                 aria-label=${tr('moveDown', { title: it.title })} ?disabled=${index >= siblings.length - 1} @click=${() => this.move(it, 1)}>↓</button>
+              <button class="btn" type="button" id=${`ag-edit-${it.id}`} aria-expanded=${this.editing === it.id ? 'true' : 'false'}
+                aria-label=${tr('edit', { title: it.title })} @click=${() => (this.editing = this.editing === it.id ? null : it.id)}>✎</button>
               <button class="btn" type="button" aria-label=${tr('remove', { title: it.title })} @click=${() => this.removeItem(it)}>✕</button>`
           : nothing}
       </div>
+      ${editable && this.editing === it.id
+        ? html`<form class="ag-card" @submit=${(e: Event) => this.editItem(e, it)} data-testid="agenda-item-edit">
+            <label for=${`ag-e-title-${it.id}`}>${tr('itemTitle')}</label>
+            <input id=${`ag-e-title-${it.id}`} name="title" type="text" required maxlength="300" .value=${it.title} />
+            <label for=${`ag-e-min-${it.id}`}>${tr('itemMinutes')}</label>
+            <input id=${`ag-e-min-${it.id}`} name="planned_minutes" type="number" min="0" max="1440" inputmode="numeric"
+              .value=${it.planned_minutes != null ? String(it.planned_minutes) : ''} />
+            <label for=${`ag-e-desc-${it.id}`}>${tr('formDescription')}</label>
+            <textarea id=${`ag-e-desc-${it.id}`} name="description" rows="3" maxlength="5000" .value=${it.description}></textarea>
+            <div class="ag-row">
+              <button class="btn btn-primary" type="submit">${tr('save')}</button>
+              <button class="btn" type="button" @click=${() => (this.editing = null)}>${tr('cancel')}</button>
+            </div>
+          </form>`
+        : nothing}
       ${editable
         ? html`<details data-testid="agenda-item-forms">
             <summary>${tr('decisions')} / ${tr('actions')}</summary>

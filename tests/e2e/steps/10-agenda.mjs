@@ -100,6 +100,12 @@ export default function ({ step, S, fail, openWorkspace, serverBarrier, runAxe, 
     if (focused !== 'agenda-move-up') fail(`the focus left the moved item's button (now on ${focused})`);
     titles = await itemTitles(page);
     if (!titles[3].startsWith('4.')) fail(`items are not renumbered: ${JSON.stringify(titles)}`);
+    // Edit its title in place.
+    await page.locator(q.item, { hasText: ITEM }).getByRole('button', { name: /^Modifier/ }).click();
+    const edit = page.locator('[data-testid="agenda-item-edit"]');
+    await edit.locator('input[name="title"]').fill(`${ITEM} (modifié)`);
+    await edit.locator('button[type="submit"]').click();
+    await page.locator(`${q.item} h4`, { hasText: `${ITEM} (modifié)` }).waitFor({ state: 'visible' });
   });
 
   step('agenda: B opens the meeting; A runs it and B sees the current item move live', async () => {
