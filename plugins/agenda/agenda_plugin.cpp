@@ -1510,6 +1510,19 @@ Result publish_minutes(Context& ctx, const Call& call) {
   u.bind(1, hash).bind(2, now).bind(3, m->id).run();
   m->minutes_hash = hash;
   minutes_event(ctx, *m);
+  // The partners learn that the minutes are out (in their digest, not at once).
+  for (auto person : invitees(ctx, *m)) {
+    if (person == call.caller.person) continue;
+    pacte::Notification n;
+    n.kind = "meeting";
+    n.workspace = m->workspace;
+    n.title_fr = "Compte rendu publié : " + m->title;
+    n.title_en = "Minutes published: " + m->title;
+    n.body_fr = "Le compte rendu de la réunion du " + when_fr(*m) + " est publié (empreinte SHA-256 " + hash.substr(0, 16) + "…).";
+    n.body_en = "The minutes of the meeting of " + m->start_local + " are published (SHA-256 " + hash.substr(0, 16) + "…).";
+    n.link = "/w/" + std::to_string(m->workspace) + "/p/agenda?meeting=" + std::to_string(m->id);
+    ctx.notify(person, n);
+  }
   return Result::ok({{"meeting", m->id}, {"state", "published"}, {"hash", hash}, {"published_at", now}});
 }
 

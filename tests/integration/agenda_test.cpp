@@ -393,6 +393,11 @@ TEST(Agenda, AttendanceProxiesQuorumDecisionsActionsCarryOverAndMinutes) {
   EXPECT_EQ(code_of(call(server, b, "agenda.amend_minutes", {{"meeting", m1}, {"text", "trop tard"}})), "conflict");
   Json published = ok(server, a, "agenda.publish_minutes", {{"meeting", m1}});
   EXPECT_EQ(published["state"], "published");
+  std::optional<Json> told;
+  while ((told = wb.wait_event("notification")))
+    if ((*told)["data"]["title_fr"].get<std::string>().rfind("Compte rendu publié", 0) == 0) break;
+  ASSERT_TRUE(told) << "the invitees are told that the minutes are published";
+  EXPECT_EQ((*told)["data"]["kind"], "meeting");
   std::string hash = published["hash"];
   auto md_file = get(server, "/p/agenda/minutes/" + std::to_string(m1) + ".md", b.token);
   ASSERT_EQ(md_file.status, 200);
