@@ -1680,6 +1680,14 @@ void remind_cadence(Context& ctx) {
     bool due = s.step() && s.text(0) <= row["remind_at"].get<std::string>() && s.int64(1) != 0;
     s.reset();
     if (!due) continue;
+    // Only committees that keep their meetings here: one recorded this year or last year.
+    // A committee never recorded in Pacte shows as missing on the dashboard but is not
+    // sent reminders it would take for noise.
+    auto& used = ctx.sql("SELECT 1 FROM agenda_meetings WHERE workspace_id = ? AND starts_at >= ? LIMIT 1");
+    used.bind(1, ws).bind(2, format_time(year_bounds({year - 1, start_month}).first));
+    bool in_use = used.step();
+    used.reset();
+    if (!in_use) continue;
     auto& q = ctx.sql("INSERT OR IGNORE INTO agenda_reminders(workspace_id, year, sent_at) VALUES (?,?,?)");
     q.bind(1, ws).bind(2, year).bind(3, ctx.now_text()).run();
     if (ctx.changes() == 0) continue;  // already reminded this year

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/application.hpp"
@@ -439,8 +440,11 @@ TEST(AgendaCadence, DashboardOnConstructedYearsAndRemindersToTheConvener) {
   schedule(aqcv, cf_aqcv, "2027-05-10");
   std::int64_t cancelled = schedule(aqcv, cf_aqcv, "2027-01-20");
   ok(server, aqcv, "agenda.cancel", {{"meeting", cancelled}, {"reason", "doublon"}});
-  // A meeting of the previous year does not count for 2027.
+  // A meeting of the previous year does not count for 2027 (but shows that the copil keeps
+  // its meetings here, so its conveners get reminders); likewise for one thematic meeting.
   schedule(ville, copil, "2026-12-15");
+  std::int64_t rt_ressources = ws(ville, "rt-ressources"), rt_participation = ws(ville, "rt-participation");
+  schedule(ville, rt_ressources, "2026-11-10");
 
   auto dashboard = [&](const Person& p, int year) {
     std::map<std::string, Json> rows;
@@ -490,6 +494,20 @@ TEST(AgendaCadence, DashboardOnConstructedYearsAndRemindersToTheConvener) {
   EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM agenda_reminders WHERE year = 2027 AND workspace_id = " + std::to_string(copil)), 1);
   EXPECT_EQ(dashboard(ville, 2027)["copil"]["reminded"], true);
   EXPECT_EQ(dashboard(ville, 2027)["ct-aqcv"]["reminded"], false);
+
+  // 2 July: both thematic meetings' deadline (30 June) has passed with nothing scheduled;
+  // only the one that keeps its meetings in Pacte is reminded (same timer run).
+  // (The Ville's socket belongs to a session that has expired by now: the reminders table
+  // is read instead; the timer's run is awaited as a condition, up to 10 s.)
+  clock.set(at("2027-07-02T09:00:00Z"));
+  auto reminded = [&](std::int64_t w) {
+    return scalar(server, "SELECT COUNT(*) FROM agenda_reminders WHERE year = 2027 AND workspace_id = " + std::to_string(w));
+  };
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (reminded(rt_ressources) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(reminded(rt_ressources), 1) << "the thematic meeting's convener is reminded";
+  EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM agenda_reminders WHERE workspace_id = " + std::to_string(rt_participation)), 0);
 
   // After the year: what was never held is overdue.
   clock.set(at("2028-01-10T09:00:00Z"));
