@@ -928,22 +928,71 @@ void apply_template(Context& ctx, const Meeting& m) {
   }
 }
 
-/// Open actions of earlier meetings become a proposed item of this one (carry-over).
-void add_carry_over(Context& ctx, const Meeting& m) {
+/// Open actions of earlier meetings become a proposed item of this one (carry-over): the
+/// item "Suivi des actions en cours" is added, rewritten or removed to match them.
+/// Returns whether the agenda changed.
+bool sync_carry_over(Context& ctx, const Meeting& m) {
   Json open = open_actions_before(ctx, m.workspace, m.starts_at);
-  if (open.empty()) return;
   std::string desc;
+  auto fr_date = [](const std::string& ymd) { return ymd.substr(8, 2) + "/" + ymd.substr(5, 2) + "/" + ymd.substr(0, 4); };
   for (auto& a : open) {
-    auto fr_date = [](const std::string& ymd) { return ymd.substr(8, 2) + "/" + ymd.substr(5, 2) + "/" + ymd.substr(0, 4); };
     desc += "- " + a["what"].get<std::string>() + " (" + a["owner_name"].get<std::string>();
     if (!a["due"].is_null()) desc += ", échéance " + fr_date(a["due"].get<std::string>());
     desc += ") — réunion du " + fr_date(a["meeting_start_local"].get<std::string>().substr(0, 10)) + "\n";
   }
+  desc = trim(desc);
+  std::optional<std::int64_t> existing;
+  std::string current;
+  {
+    auto& q = ctx.sql("SELECT id, description FROM agenda_items WHERE meeting_id = ? AND kind = 'carry_over' ORDER BY id LIMIT 1");
+    q.bind(1, m.id);
+    if (q.step()) {
+      existing = q.int64(0);
+      current = q.text(1);
+    }
+    q.reset();
+  }
+  if (open.empty()) {
+    if (!existing) return false;
+    // Kept if the meeting already recorded something on it.
+    for (const char* table : {"agenda_decisions", "agenda_actions"}) {
+      auto& q = ctx.sql(std::string("SELECT COUNT(*) FROM ") + table + " WHERE item_id = ?");
+      q.bind(1, *existing);
+      bool used = q.step() && q.int64(0) > 0;
+      q.reset();
+      if (used) return false;
+    }
+    auto& d = ctx.sql("DELETE FROM agenda_items WHERE id = ?1 OR parent_id = ?1");
+    d.bind(1, *existing).run();
+    place_item(ctx, m.id, std::nullopt, 0, 0);
+    return true;
+  }
+  if (existing) {
+    if (current == desc) return false;
+    auto& u = ctx.sql("UPDATE agenda_items SET description = ? WHERE id = ?");
+    u.bind(1, desc).bind(2, *existing).run();
+    return true;
+  }
   auto& ins = ctx.sql(
       "INSERT INTO agenda_items(meeting_id, parent_id, position, title, description, kind, planned_minutes, links) "
       "VALUES (?,NULL,-1,?,?,'carry_over',NULL,'[]')");
-  ins.bind(1, m.id).bind(2, std::string("Suivi des actions en cours")).bind(3, trim(desc)).run();
+  ins.bind(1, m.id).bind(2, std::string("Suivi des actions en cours")).bind(3, desc).run();
   place_item(ctx, m.id, std::nullopt, 0, 0);  // renumber: the carry-over opens the agenda
+  return true;
+}
+
+/// After an action changed: the carry-over item of the workspace's later meetings that are
+/// still being prepared (scheduled, minutes not approved) follows.
+void refresh_later_carry_overs(Context& ctx, std::int64_t ws, const std::string& after) {
+  std::vector<std::int64_t> ids;
+  auto& q = ctx.sql(
+      "SELECT id FROM agenda_meetings WHERE workspace_id = ? AND starts_at > ? AND status = 'scheduled' "
+      "AND minutes_state IN ('draft', 'amended') ORDER BY starts_at");
+  q.bind(1, ws).bind(2, after);
+  while (q.step()) ids.push_back(q.int64(0));
+  q.reset();
+  for (auto id : ids)
+    if (auto later = load_meeting(ctx, id); later && sync_carry_over(ctx, *later)) items_changed(ctx, *later);
 }
 
 Result schedule_meeting(Context& ctx, const Call& call) {
@@ -980,7 +1029,7 @@ Result schedule_meeting(Context& ctx, const Call& call) {
   auto m = load_meeting(ctx, ctx.last_insert_id());
   if (!m) return no_meeting();
   if (call.args.value("use_template", true)) apply_template(ctx, *m);
-  add_carry_over(ctx, *m);
+  sync_carry_over(ctx, *m);
   ctx.append_event(m->workspace, "agenda.meeting_scheduled", {{"meeting", meeting_json(*m)}}, subject_of(m->id));
   notify_invitees(ctx, *m, call.caller.person, "Nouvelle réunion", "New meeting");
   Json out = meeting_json(*m);
@@ -1384,6 +1433,7 @@ Result add_action(Context& ctx, const Call& call) {
       .bind(8, call.caller.person).bind(9, now).bind(10, now).run();
   Json action = action_by_id(ctx, ctx.last_insert_id());
   ctx.append_event(m->workspace, "agenda.action_changed", {{"action", action}}, subject_of(m->id));
+  refresh_later_carry_overs(ctx, m->workspace, m->starts_at);
   return Result::ok({{"action", action}});
 }
 
@@ -1412,6 +1462,7 @@ Result update_action(Context& ctx, const Call& call) {
   u.bind(1, what).bind(2, due).bind(3, status).bind(4, ctx.now_text()).bind(5, id).run();
   action = action_by_id(ctx, id);
   ctx.append_event(m->workspace, "agenda.action_changed", {{"action", action}}, subject_of(m->id));
+  refresh_later_carry_overs(ctx, m->workspace, m->starts_at);
   return Result::ok({{"action", action}});
 }
 

@@ -378,6 +378,15 @@ TEST(Agenda, AttendanceProxiesQuorumDecisionsActionsCarryOverAndMinutes) {
   Json carried = ok(server, a, "agenda.get", {{"meeting", next["id"]}})["meeting"]["carry_over_actions"];
   ASSERT_EQ(carried.size(), 1u);
   EXPECT_EQ(carried[0]["id"], open_action["id"]);
+  // An action recorded afterwards on the earlier meeting joins the proposed item of the
+  // meeting being prepared; once dropped (or done) it leaves it.
+  Json late = ok(server, b, "agenda.add_action", {{"item", item}, {"what", "Relancer le Département"}, {"owner_person", b.id}})["action"];
+  Json next_items = ok(server, a, "agenda.get", {{"meeting", next["id"]}})["meeting"]["items"];
+  EXPECT_NE(next_items[0]["description"].get<std::string>().find("Relancer le Département"), std::string::npos);
+  ok(server, b, "agenda.update_action", {{"action", late["id"]}, {"status", "dropped"}});
+  next_items = ok(server, a, "agenda.get", {{"meeting", next["id"]}})["meeting"]["items"];
+  EXPECT_EQ(next_items[0]["description"].get<std::string>().find("Relancer le Département"), std::string::npos);
+  EXPECT_EQ(next_items[0]["kind"], "carry_over");
 
   // Minutes: draft -> amended (by a member) -> approved -> published (frozen, hashed).
   Json minutes = ok(server, b, "agenda.minutes", {{"meeting", m1}});
