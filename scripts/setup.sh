@@ -11,6 +11,7 @@ PACKAGES=(
   libhowardhinnant-date-dev tzdata
   chromium fonts-noto-color-emoji curl
   libutf8proc-dev
+  python3-icalendar
 )
 
 missing=()

@@ -58,6 +58,22 @@ const std::map<std::string, Rule> kExpected = {
     {"signatures.replace", Rule::owner},              {"signatures.record_outside", Rule::owner},
     {"signatures.remind", Rule::owner},               {"signatures.termination.record", Rule::owner},
     {"signatures.verify", Rule::observer},
+    // Plugin agenda (docs/protocol.md, "Plugin agenda").
+    {"agenda.schedule", Rule::owner},          {"agenda.reschedule", Rule::owner},
+    {"agenda.cancel", Rule::owner},            {"agenda.list", Rule::observer},
+    {"agenda.get", Rule::observer},            {"agenda.add_item", Rule::member},
+    {"agenda.update_item", Rule::member},      {"agenda.move_item", Rule::member},
+    {"agenda.remove_item", Rule::member},      {"agenda.apply_template", Rule::owner},
+    {"agenda.set_current", Rule::owner},       {"agenda.set_attendance", Rule::owner},
+    {"agenda.set_organisation_presence", Rule::owner},
+    {"agenda.add_decision", Rule::member},     {"agenda.remove_decision", Rule::member},
+    {"agenda.add_action", Rule::member},       {"agenda.update_action", Rule::member},
+    {"agenda.actions", Rule::observer},        {"agenda.my_actions", Rule::authenticated},
+    {"agenda.minutes", Rule::observer},        {"agenda.amend_minutes", Rule::member},
+    {"agenda.approve_minutes", Rule::owner},   {"agenda.reopen_minutes", Rule::owner},
+    {"agenda.publish_minutes", Rule::owner},   {"agenda.create_feed", Rule::authenticated},
+    {"agenda.feeds", Rule::authenticated},     {"agenda.revoke_feed", Rule::authenticated},
+    {"agenda.cadence", Rule::authenticated},
 };
 
 enum Who { anonymous, non_member, observer, member, owner, admin };
@@ -119,6 +135,17 @@ TEST(AuthorizationMatrix, EveryOperationEnforcesItsRuleForEveryRole) {
                       {{"workspace", copil}, {"title", "Matrice"}, {"text", "Texte"}}).json();
   ASSERT_EQ(campaign["ok"], true) << campaign;
   std::int64_t campaign_id = campaign["result"]["campaign"]["id"];
+  // A meeting of the copil with an item, a decision and an action, for the agenda.* rows.
+  auto meeting = api(server.port(), t_owner, "agenda.schedule",
+                     {{"workspace", copil}, {"title", "Matrice"}, {"start", "2026-06-12T14:00"}, {"end", "2026-06-12T16:00"}}).json();
+  ASSERT_EQ(meeting["ok"], true) << meeting;
+  std::int64_t meeting_id = meeting["result"]["meeting"]["id"];
+  std::int64_t item_id = meeting["result"]["meeting"]["items"][0]["id"];
+  auto decision = api(server.port(), t_member, "agenda.add_decision", {{"item", item_id}, {"text", "d"}, {"outcome", "adopted"}}).json();
+  ASSERT_EQ(decision["ok"], true) << decision;
+  auto member_id = api(server.port(), t_member, "session.me").json()["result"]["person"]["id"].get<std::int64_t>();
+  auto action = api(server.port(), t_member, "agenda.add_action", {{"item", item_id}, {"what", "a"}, {"owner_person", member_id}}).json();
+  ASSERT_EQ(action["ok"], true) << action;
   auto non_member_id = api(server.port(), t_non_member, "session.me").json()["result"]["person"]["id"].get<std::int64_t>();
   // A document of the copil (owner) and a proposal on it by the member, for the documents.* rows.
   auto doc = api(server.port(), t_owner, "documents.create",
@@ -153,6 +180,10 @@ TEST(AuthorizationMatrix, EveryOperationEnforcesItsRuleForEveryRole) {
       if (name == "documents.comment" || name == "documents.comments") args["proposal"] = proposal_id;
     }
     if (args.contains("campaign")) args["campaign"] = campaign_id;
+    if (args.contains("meeting")) args["meeting"] = meeting_id;
+    if (args.contains("item")) args["item"] = item_id;
+    if (args.contains("decision")) args["decision"] = decision["result"]["decision"]["id"];
+    if (args.contains("action")) args["action"] = action["result"]["action"]["id"];
     for (Who who : {anonymous, non_member, observer, member, owner, admin}) {
       auto r = who == anonymous ? http(server.port(), "POST", "/api/" + name, args.dump()) : api(server.port(), tokens[who], name, args);
       std::string code = r.json()["ok"] == true ? "ok" : r.json()["error"]["code"].get<std::string>();
