@@ -35,6 +35,11 @@ const std::map<std::string, Rule> kExpected = {
     {"me.export", Rule::authenticated},        {"poll.create", Rule::member},
     {"poll.list", Rule::observer},             {"poll.vote", Rule::member},
     {"poll.retract", Rule::member},            {"poll.close", Rule::member},
+    {"notes.create", Rule::member},            {"notes.list", Rule::observer},
+    {"notes.open", Rule::observer},            {"notes.submit", Rule::member},
+    {"notes.ops", Rule::observer},             {"notes.cursor", Rule::member},
+    {"notes.export", Rule::observer},          {"notes.history", Rule::observer},
+    {"notes.text_at", Rule::observer},         {"notes.version.name", Rule::member},
 };
 
 enum Who { anonymous, non_member, observer, member, owner, admin };
@@ -90,6 +95,10 @@ TEST(AuthorizationMatrix, EveryOperationEnforcesItsRuleForEveryRole) {
   auto poll = api(server.port(), t_member, "poll.create", {{"workspace", copil}, {"question", "Matrice"}, {"options", {"x", "y"}}}).json();
   ASSERT_EQ(poll["ok"], true) << poll;
   std::int64_t poll_id = poll["result"]["poll"]["id"];
+  // A note of the copil, for the notes.* operations that take one.
+  auto note = api(server.port(), t_member, "notes.create", {{"workspace", copil}, {"title", "Matrice"}}).json();
+  ASSERT_EQ(note["ok"], true) << note;
+  std::int64_t note_id = note["result"]["note"]["id"];
   auto non_member_id = api(server.port(), t_non_member, "session.me").json()["result"]["person"]["id"].get<std::int64_t>();
 
   std::map<Who, std::string> tokens = {{non_member, t_non_member}, {observer, t_observer}, {member, t_member},
@@ -100,6 +109,7 @@ TEST(AuthorizationMatrix, EveryOperationEnforcesItsRuleForEveryRole) {
     if (name == "session.logout" || name == "admin.people.erase" || name == "admin.people.disable") continue;
     Json args = sample_args(op.schema, copil, thread, message, non_member_id);
     if (args.contains("poll")) args["poll"] = poll_id;
+    if (args.contains("note")) args["note"] = note_id;
     for (Who who : {anonymous, non_member, observer, member, owner, admin}) {
       auto r = who == anonymous ? http(server.port(), "POST", "/api/" + name, args.dump()) : api(server.port(), tokens[who], name, args);
       std::string code = r.json()["ok"] == true ? "ok" : r.json()["error"]["code"].get<std::string>();
