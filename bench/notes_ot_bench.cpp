@@ -8,7 +8,7 @@
 //     the server transforms; latency = reply time − intended send time (coordinated
 //     omission corrected, as wrk2 does), in process (no network: the server's part).
 //
-//   ./build/release/bench/notes_ot_bench [--seconds 5] [--people 20] [--rate 5]
+//   ./build/release/bench/notes_ot_bench [--seconds 5] [--people 20] [--rate 5] [--synchronous full|normal|off]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -98,10 +98,10 @@ struct Server {
   pacte_notes::NotesPlugin plugin;
   std::unique_ptr<Engine> engine;
 
-  Server() {
+  explicit Server(const std::string& synchronous = "full") {
     dir = std::filesystem::temp_directory_path() / ("pacte-notes-bench-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
-    db = std::make_unique<Database>((dir / "bench.sqlite3").string(), DatabaseOptions{.synchronous = "full"});
+    db = std::make_unique<Database>((dir / "bench.sqlite3").string(), DatabaseOptions{.synchronous = synchronous});
     db->migrate("core", core_migrations());
     db->migrate("plugin:notes", plugin.migrations());
     db->exec(
@@ -203,8 +203,8 @@ void bench_join() {
               replays[replays.size() / 2], replays.back());
 }
 
-void bench_typing(int people, double rate, double seconds) {
-  Server s;
+void bench_typing(int people, double rate, double seconds, const std::string& synchronous) {
+  Server s(synchronous);
   s.engine->start();
   std::int64_t note = create_note(s);
   std::atomic<std::int64_t> known_rev{0};
@@ -260,8 +260,8 @@ void bench_typing(int people, double rate, double seconds) {
   std::lock_guard lock(m);
   std::sort(latencies.begin(), latencies.end());
   auto pct = [&](double q) { return latencies.empty() ? 0.0 : latencies[std::min(latencies.size() - 1, static_cast<std::size_t>(q * latencies.size()))]; };
-  std::printf("%d people typing at once, %.0f operations/s each for %.0f s (durable file, in process):\n", people, rate,
-              seconds);
+  std::printf("%d people typing at once, %.0f operations/s each for %.0f s (file, synchronous=%s, in process):\n", people,
+              rate, seconds, synchronous.c_str());
   std::printf("  acknowledged %ld/%ld (failed %ld)   p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms\n",
               static_cast<long>(acked), static_cast<long>(people * per_person), static_cast<long>(failed), pct(0.5),
               pct(0.99), pct(0.999), latencies.empty() ? 0.0 : latencies.back());
@@ -272,14 +272,16 @@ void bench_typing(int people, double rate, double seconds) {
 int main(int argc, char** argv) {
   double seconds = 5, rate = 5;
   int people = 20;
+  std::string synchronous = "full";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--seconds") seconds = std::atof(argv[i + 1]);
     else if (a == "--people") people = std::atoi(argv[i + 1]);
     else if (a == "--rate") rate = std::atof(argv[i + 1]);
+    else if (a == "--synchronous") synchronous = argv[i + 1];
   }
   bench_core();
   bench_join();
-  bench_typing(people, rate, seconds);
+  bench_typing(people, rate, seconds, synchronous);
   return 0;
 }
