@@ -354,3 +354,34 @@ TEST(Notes, ABaseOutsideTheWindowMustResync) {
   auto replay = a.request("notes.text_at", {{"note", note}, {"rev", open["result"]["rev"]}});
   EXPECT_EQ(replay["result"]["text"], open["result"]["text"]);
 }
+
+TEST(Notes, BadArgumentsAreRefusedAndDisablingThePluginHidesItsNotes) {
+  Fixture f;
+  auto blank = api(f.server.port(), f.ville.token, "notes.create", {{"workspace", f.copil}, {"title", "   "}}).json();
+  EXPECT_EQ(code_of(blank), "bad_request") << blank;
+  EXPECT_EQ(blank["error"]["field"], "args.title");
+  std::int64_t note = api(f.server.port(), f.ville.token, "notes.create", {{"workspace", f.copil}, {"title", "Bilan"}})
+                          .json()["result"]["note"]["id"];
+  ASSERT_EQ(code_of(api(f.server.port(), f.ville.token, "notes.submit",
+                        {{"note", note}, {"base_rev", 0}, {"client_id", "disable-client"}, {"seq", 1}, {"op", {"Bilan 2025"}}})
+                        .json()),
+            "ok");
+  EXPECT_EQ(code_of(api(f.server.port(), f.ville.token, "notes.ops", {{"note", note}, {"since", 5}}).json()), "bad_request");
+  EXPECT_EQ(code_of(api(f.server.port(), f.ville.token, "notes.text_at", {{"note", note}, {"rev", 5}}).json()), "bad_request");
+  EXPECT_EQ(code_of(api(f.server.port(), f.ville.token, "notes.version.name", {{"note", note}, {"name", " "}}).json()),
+            "bad_request");
+  // Filtered by agenda item.
+  api(f.server.port(), f.ville.token, "notes.create", {{"workspace", f.copil}, {"title", "Point 3"}, {"agenda_item", 3}});
+  auto by_item = api(f.server.port(), f.csab.token, "notes.list", {{"workspace", f.copil}, {"agenda_item", 3}}).json();
+  ASSERT_EQ(by_item["result"]["notes"].size(), 1u);
+  EXPECT_EQ(by_item["result"]["notes"][0]["title"], "Point 3");
+
+  ASSERT_EQ(api(f.server.port(), f.ville.token, "plugins.disable", {{"workspace", f.copil}, {"plugin", "notes"}}).status, 200);
+  EXPECT_EQ(code_of(api(f.server.port(), f.csab.token, "notes.open", {{"note", note}}).json()), "not_found");
+  EXPECT_EQ(code_of(api(f.server.port(), f.csab.token, "notes.list", {{"workspace", f.copil}}).json()), "not_found");
+  ASSERT_EQ(api(f.server.port(), f.ville.token, "plugins.enable", {{"workspace", f.copil}, {"plugin", "notes"}}).status, 200);
+  auto back = api(f.server.port(), f.csab.token, "notes.export", {{"note", note}}).json();
+  ASSERT_EQ(code_of(back), "ok") << back;
+  EXPECT_EQ(back["result"]["markdown"], "Bilan 2025\n");
+  EXPECT_EQ(back["result"]["text"], "Bilan 2025");
+}
