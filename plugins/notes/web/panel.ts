@@ -46,6 +46,14 @@ interface RemoteCursor extends CursorData {
   seen: number;
 }
 
+interface Version {
+  id: number;
+  rev: number;
+  name: string;
+  created_by: number;
+  created_at: string;
+}
+
 // ------------------------------------------------------------------------------ strings
 
 const fr = {
@@ -76,6 +84,18 @@ const fr = {
   close: 'Fermer la note',
   opened: 'Note « {title} » ouverte.',
   created: 'Note « {title} » créée.',
+  history: 'Historique et versions',
+  versionName: 'Nom de la version',
+  versionHint: 'Par exemple : « Relu en séance ».',
+  nameVersion: 'Nommer la version actuelle',
+  versionNamed: 'Version « {name} » enregistrée.',
+  noVersions: 'Aucune version nommée.',
+  versionItem: '{name} — révision {rev}',
+  show: 'Afficher',
+  slider: 'Révision à afficher (0 à {max})',
+  showRev: 'Afficher cette révision',
+  atRev: 'Texte à la révision {rev}',
+  hide: 'Masquer',
 };
 type Key = keyof typeof fr;
 const en: Record<Key, string> = {
@@ -106,6 +126,18 @@ const en: Record<Key, string> = {
   close: 'Close the note',
   opened: 'Note “{title}” opened.',
   created: 'Note “{title}” created.',
+  history: 'History and versions',
+  versionName: 'Version name',
+  versionHint: 'For example: “Read in the meeting”.',
+  nameVersion: 'Name the current version',
+  versionNamed: 'Version “{name}” saved.',
+  noVersions: 'No named versions.',
+  versionItem: '{name} — revision {rev}',
+  show: 'Show',
+  slider: 'Revision to show (0 to {max})',
+  showRev: 'Show this revision',
+  atRev: 'Text at revision {rev}',
+  hide: 'Hide',
 };
 const dictionaries: Record<string, Record<Key, string>> = { fr, en };
 
@@ -239,6 +271,33 @@ const styles = html`<style>
     margin-right: 0.3rem;
     vertical-align: middle;
   }
+  pacte-panel-notes .notes-history {
+    margin-top: 1rem;
+  }
+  pacte-panel-notes .notes-versions {
+    padding-left: 1.2rem;
+  }
+  pacte-panel-notes .notes-slider {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    align-items: center;
+    margin: 0.5rem 0;
+  }
+  pacte-panel-notes .notes-slider input[type='range'] {
+    flex: 1 1 10rem;
+    min-width: 0;
+  }
+  pacte-panel-notes .notes-past-text {
+    white-space: pre-wrap;
+    overflow-wrap: break-word;
+    border: 1px solid var(--border, #888);
+    border-radius: var(--radius, 4px);
+    padding: 0.6rem;
+    max-height: 16rem;
+    overflow: auto;
+    font: 1rem/1.5 system-ui, sans-serif;
+  }
   pacte-panel-notes .notes-bar {
     display: flex;
     flex-wrap: wrap;
@@ -264,6 +323,11 @@ export class NotesPanel extends LitElement {
     syncState: { state: true },
     announce: { state: true },
     cursors: { state: true },
+    versions: { state: true },
+    versionName: { state: true },
+    versionError: { state: true },
+    sliderRev: { state: true },
+    past: { state: true },
   };
 
   declare client: ProtocolClient;
@@ -277,6 +341,11 @@ export class NotesPanel extends LitElement {
   declare syncState: 'saved' | 'saving' | 'offline';
   declare announce: string;
   declare cursors: Map<string, RemoteCursor>;
+  declare versions: Version[];
+  declare versionName: string;
+  declare versionError: string;
+  declare sliderRev: number;
+  declare past: { rev: number; text: string; label: string } | null;
 
   /** One client id per panel: (client id, seq) stays the same across reconnections. */
   private readonly clientId = randomClientId();
@@ -302,6 +371,11 @@ export class NotesPanel extends LitElement {
     this.syncState = 'saved';
     this.announce = '';
     this.cursors = new Map();
+    this.versions = [];
+    this.versionName = '';
+    this.versionError = '';
+    this.sliderRev = 0;
+    this.past = null;
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -432,7 +506,10 @@ export class NotesPanel extends LitElement {
     this.shown = r.text;
     this.cursors = new Map();
     this.openNote = r.note;
+    this.past = null;
+    this.sliderRev = r.rev;
     this.announce = tr('opened', { title: r.note.title });
+    void this.loadVersions();
     await this.updateComplete;
     const ta = this.editor;
     if (ta) {
@@ -447,6 +524,45 @@ export class NotesPanel extends LitElement {
     if (!this.openNote) return;
     await this.open(this.openNote);
     this.announce = tr('resynced');
+  }
+
+  private async loadVersions(): Promise<void> {
+    if (!this.openNote) return;
+    const note = this.openNote.id;
+    try {
+      const r = await this.client.request<{ versions: Version[] }>('notes.history', { note });
+      if (this.openNote?.id === note) this.versions = r.versions;
+    } catch {
+      /* the list stays as it was */
+    }
+  }
+
+  private async nameVersion(e: Event): Promise<void> {
+    e.preventDefault();
+    const name = this.versionName.trim();
+    if (!name || !this.session) {
+      this.versionError = tr('missingTitle');
+      return;
+    }
+    this.versionError = '';
+    try {
+      await this.client.request('notes.version.name', { note: this.session.note, name, rev: this.session.rev });
+      this.versionName = '';
+      this.announce = tr('versionNamed', { name });
+      await this.loadVersions();
+    } catch (err) {
+      this.versionError = errorText(err);
+    }
+  }
+
+  private async showRevision(rev: number, label: string): Promise<void> {
+    if (!this.openNote) return;
+    try {
+      const r = await this.client.request<{ text: string; rev: number }>('notes.text_at', { note: this.openNote.id, rev });
+      this.past = { rev: r.rev, text: r.text, label };
+    } catch (err) {
+      this.versionError = errorText(err);
+    }
   }
 
   private async exportNote(): Promise<void> {
@@ -694,7 +810,66 @@ export class NotesPanel extends LitElement {
             })}
           </ul>`
         : html`<p class="muted">${tr('alone')}</p>`}
+      ${this.renderHistory()}
     </div>`;
+  }
+
+  private renderHistory() {
+    const s = this.session;
+    if (!s) return nothing;
+    const max = s.rev;
+    return html`<details class="notes-history" data-testid="notes-history" @toggle=${() => void this.loadVersions()}>
+      <summary>${tr('history')}</summary>
+      ${this.canEdit
+        ? html`<form class="notes-create" @submit=${(e: Event) => void this.nameVersion(e)} novalidate>
+            <div class="field">
+              <label for="notes-version-name">${tr('versionName')}</label>
+              <input
+                id="notes-version-name"
+                maxlength="100"
+                aria-describedby="notes-version-hint"
+                .value=${this.versionName}
+                @input=${(e: Event) => (this.versionName = (e.target as HTMLInputElement).value)}
+              />
+              <p class="hint" id="notes-version-hint">${tr('versionHint')}</p>
+            </div>
+            <button class="btn" type="submit">${tr('nameVersion')}</button>
+            ${this.versionError ? html`<p class="form-error" role="alert">${this.versionError}</p>` : nothing}
+          </form>`
+        : nothing}
+      ${this.versions.length
+        ? html`<ul class="notes-versions">
+            ${this.versions.map(
+              (v) => html`<li>
+                ${tr('versionItem', { name: v.name, rev: v.rev })}
+                <button class="btn" @click=${() => void this.showRevision(v.rev, v.name)}>${tr('show')}</button>
+              </li>`,
+            )}
+          </ul>`
+        : html`<p class="muted">${tr('noVersions')}</p>`}
+      <div class="notes-slider">
+        <label for="notes-slider">${tr('slider', { max })}</label>
+        <input
+          id="notes-slider"
+          type="range"
+          min="0"
+          max=${max}
+          .value=${String(Math.min(this.sliderRev, max))}
+          @input=${(e: Event) => (this.sliderRev = Number((e.target as HTMLInputElement).value))}
+        />
+        <output for="notes-slider">${Math.min(this.sliderRev, max)}</output>
+        <button class="btn" @click=${() => void this.showRevision(Math.min(this.sliderRev, max), '')}>${tr('showRev')}</button>
+      </div>
+      ${this.past
+        ? html`<section class="notes-past" aria-labelledby="notes-past-title">
+            <h4 id="notes-past-title">
+              ${this.past.label ? `${this.past.label} — ` : ''}${tr('atRev', { rev: this.past.rev })}
+            </h4>
+            <pre class="notes-past-text" tabindex="0">${this.past.text}</pre>
+            <button class="btn" @click=${() => (this.past = null)}>${tr('hide')}</button>
+          </section>`
+        : nothing}
+    </details>`;
   }
 }
 

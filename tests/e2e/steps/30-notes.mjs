@@ -137,4 +137,27 @@ export default function ({ step, S, fail, newPage, signIn, openWorkspace, server
     if (count !== 1) fail(`B's offline text shows ${count} times in ${JSON.stringify(text)}`);
     if (!text.includes('pendant ce temps')) fail('A\u2019s text is missing');
   });
+
+  step('notes: A names a version and looks at an earlier revision (time slider)', async () => {
+    const a = S.a.page;
+    await a.locator('pacte-panel-notes [data-testid="notes-history"] summary').click();
+    await a.fill('#notes-version-name', 'Relu en séance');
+    await a.click('pacte-panel-notes .notes-history button[type="submit"]');
+    const item = a.locator('pacte-panel-notes .notes-versions li', { hasText: 'Relu en séance' });
+    try {
+      await item.waitFor({ state: 'visible', timeout: T.short });
+    } catch {
+      fail('the named version does not show in the list');
+    }
+    // Revision 1 holds the first character A typed.
+    await a.locator('#notes-slider').fill('1');
+    await a.click('pacte-panel-notes .notes-slider button');
+    const past = a.locator('pacte-panel-notes .notes-past-text');
+    await past.waitFor({ state: 'visible', timeout: T.short });
+    const text = await past.textContent();
+    if (text !== 'O') fail(`the text at revision 1 is ${JSON.stringify(text)}, expected "O"`);
+    await past.scrollIntoViewIfNeeded();
+    await shot(a, 'notes-history.png');
+    await runAxe(a, 'the notes history');
+  });
 }
