@@ -8,7 +8,8 @@
 //     the server transforms; latency = reply time − intended send time (coordinated
 //     omission corrected, as wrk2 does), in process (no network: the server's part).
 //
-//   ./build/release/bench/notes_ot_bench [--seconds 5] [--people 20] [--rate 5] [--synchronous full|normal|off]
+//   ./build/release/bench/notes_ot_bench [--seconds 5] [--people 20] [--rate 5] [--synchronous
+//   full|normal|off]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -35,13 +36,17 @@ using Steady = std::chrono::steady_clock;
 
 namespace {
 
-double seconds_since(Steady::time_point t0) { return std::chrono::duration<double>(Steady::now() - t0).count(); }
+double seconds_since(Steady::time_point t0) {
+  return std::chrono::duration<double>(Steady::now() - t0).count();
+}
 
 TextOperation typing(std::mt19937_64& rng, std::int64_t length) {
   std::int64_t at = std::uniform_int_distribution<std::int64_t>(0, length - 1)(rng);
   TextOperation op;
-  if (rng() % 4 == 0) op.retain(at).remove(1).retain(length - at - 1);
-  else op.retain(at).insert(rng() % 8 == 0 ? "😀" : "é").retain(length - at);
+  if (rng() % 4 == 0)
+    op.retain(at).remove(1).retain(length - at - 1);
+  else
+    op.retain(at).insert(rng() % 8 == 0 ? "😀" : "é").retain(length - at);
   return op;
 }
 
@@ -57,7 +62,8 @@ void bench_core() {
   auto t0 = Steady::now();
   long n = 0;
   while (seconds_since(t0) < 1.0) {
-    for (int i = 0; i < 1000; ++i) sink += TextOperation::transform(a[i], b[i])->first.components().size();
+    for (int i = 0; i < 1000; ++i)
+      sink += TextOperation::transform(a[i], b[i])->first.components().size();
     n += 1000;
   }
   double transforms = static_cast<double>(n) / seconds_since(t0);
@@ -83,9 +89,10 @@ void bench_core() {
     n += 100;
   }
   double applies = static_cast<double>(n) / seconds_since(t0);
-  std::printf("OT core (one core, typing operations on a note of %lld code points):\n", static_cast<long long>(length));
-  std::printf("  transform %.2f M/s   compose %.2f M/s   apply %.0f k/s   (checksum %zu)\n", transforms / 1e6,
-              composes / 1e6, applies / 1e3, sink % 10);
+  std::printf("OT core (one core, typing operations on a note of %lld code points):\n",
+              static_cast<long long>(length));
+  std::printf("  transform %.2f M/s   compose %.2f M/s   apply %.0f k/s   (checksum %zu)\n",
+              transforms / 1e6, composes / 1e6, applies / 1e3, sink % 10);
 }
 
 /// The real Engine and notes plugin on a durable file database.
@@ -99,9 +106,11 @@ struct Server {
   std::unique_ptr<Engine> engine;
 
   explicit Server(const std::string& synchronous = "full") {
-    dir = std::filesystem::temp_directory_path() / ("pacte-notes-bench-" + std::to_string(::getpid()));
+    dir = std::filesystem::temp_directory_path() /
+          ("pacte-notes-bench-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
-    db = std::make_unique<Database>((dir / "bench.sqlite3").string(), DatabaseOptions{.synchronous = synchronous});
+    db = std::make_unique<Database>((dir / "bench.sqlite3").string(),
+                                    DatabaseOptions{.synchronous = synchronous});
     db->migrate("core", core_migrations());
     db->migrate("plugin:notes", plugin.migrations());
     db->exec(
@@ -109,7 +118,8 @@ struct Server {
         "INSERT INTO workspaces(id, key, name, kind, created_at) VALUES (7, 'w', 'W', 'k', 'now');"
         "INSERT INTO workspace_members(workspace_id, person_id, role) VALUES (7, 1, 'member');"
         "INSERT INTO workspace_plugins(workspace_id, plugin, enabled) VALUES (7, 'notes', 1);");
-    dispatcher.add_scope("workspace", [](Context&, std::int64_t id) -> std::optional<std::int64_t> { return id; });
+    dispatcher.add_scope(
+        "workspace", [](Context&, std::int64_t id) -> std::optional<std::int64_t> { return id; });
     dispatcher.set_current_plugin("notes");
     plugin.register_operations(dispatcher);
     engine = std::make_unique<Engine>(*db, dispatcher, clock, metrics);
@@ -168,7 +178,11 @@ void bench_join() {
     length = op.target_length();
     Inbound in;
     in.op = "notes.submit";
-    in.args = {{"note", note}, {"base_rev", i}, {"client_id", "bench-history"}, {"seq", i + 1}, {"op", op.to_json()}};
+    in.args = {{"note", note},
+               {"base_rev", i},
+               {"client_id", "bench-history"},
+               {"seq", i + 1},
+               {"op", op.to_json()}};
     in.caller.person = 1;
     in.on_done = [&](Completion& c) {
       if (!c.result.is_ok()) ++failed;
@@ -194,13 +208,16 @@ void bench_join() {
   }
   std::sort(joins.begin(), joins.end());
   std::sort(replays.begin(), replays.end());
-  std::printf("Join a note with 10,000 operations of history (%lld code points; durable file; 10,000 pipelined "
-              "submits took %.2f s, i.e. %.0f/s in group commits):\n",
-              static_cast<long long>(length), fill, 10000 / fill);
+  std::printf(
+      "Join a note with 10,000 operations of history (%lld code points; durable file; 10,000 "
+      "pipelined "
+      "submits took %.2f s, i.e. %.0f/s in group commits):\n",
+      static_cast<long long>(length), fill, 10000 / fill);
   std::printf("  notes.open  p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", joins[joins.size() / 2],
               joins[joins.size() * 99 / 100], joins.back());
-  std::printf("  notes.text_at rev 9,999 (snapshot + replay of 199 operations)  p50 %.3f ms  max %.3f ms\n",
-              replays[replays.size() / 2], replays.back());
+  std::printf(
+      "  notes.text_at rev 9,999 (snapshot + replay of 199 operations)  p50 %.3f ms  max %.3f ms\n",
+      replays[replays.size() / 2], replays.back());
 }
 
 void bench_typing(int people, double rate, double seconds, const std::string& synchronous) {
@@ -220,20 +237,29 @@ void bench_typing(int people, double rate, double seconds, const std::string& sy
       std::mt19937_64 rng(100 + p);
       std::string client = "bench-typist-" + std::to_string(p);
       // Stagger the people across the interval.
-      auto offset = std::chrono::duration_cast<Steady::duration>(interval * (static_cast<double>(p) / people));
+      auto offset = std::chrono::duration_cast<Steady::duration>(interval *
+                                                                 (static_cast<double>(p) / people));
       for (long i = 0; i < per_person; ++i) {
-        auto intended = start + offset + std::chrono::duration_cast<Steady::duration>(interval * static_cast<double>(i));
+        auto intended =
+            start + offset +
+            std::chrono::duration_cast<Steady::duration>(interval * static_cast<double>(i));
         std::this_thread::sleep_until(intended);
         // Based on a revision a little behind (as a client that has not yet seen the
         // latest operations): every character typed is one code point, so the text at
         // revision r has r code points.
-        std::int64_t base = std::max<std::int64_t>(0, known_rev.load() - static_cast<std::int64_t>(rng() % 5));
-        std::int64_t at = base > 0 ? static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(base + 1)) : 0;
+        std::int64_t base =
+            std::max<std::int64_t>(0, known_rev.load() - static_cast<std::int64_t>(rng() % 5));
+        std::int64_t at =
+            base > 0 ? static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(base + 1)) : 0;
         TextOperation op;
         op.retain(at).insert(i % 10 == 0 ? "😀" : "e").retain(base - at);
         Inbound in;
         in.op = "notes.submit";
-        in.args = {{"note", note}, {"base_rev", base}, {"client_id", client}, {"seq", i + 1}, {"op", op.to_json()}};
+        in.args = {{"note", note},
+                   {"base_rev", base},
+                   {"client_id", client},
+                   {"seq", i + 1},
+                   {"op", op.to_json()}};
         in.client_id = client + "-" + std::to_string(i);
         in.caller.person = 1;
         in.on_done = [&, intended](Completion& c) {
@@ -256,15 +282,24 @@ void bench_typing(int people, double rate, double seconds, const std::string& sy
   }
   for (auto& t : threads) t.join();
   // Wait for the last replies.
-  for (int i = 0; i < 500 && acked + failed < people * per_person; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 500 && acked + failed < people * per_person; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::lock_guard lock(m);
   std::sort(latencies.begin(), latencies.end());
-  auto pct = [&](double q) { return latencies.empty() ? 0.0 : latencies[std::min(latencies.size() - 1, static_cast<std::size_t>(q * latencies.size()))]; };
-  std::printf("%d people typing at once, %.0f operations/s each for %.0f s (file, synchronous=%s, in process):\n", people,
-              rate, seconds, synchronous.c_str());
-  std::printf("  acknowledged %ld/%ld (failed %ld)   p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms\n",
-              static_cast<long>(acked), static_cast<long>(people * per_person), static_cast<long>(failed), pct(0.5),
-              pct(0.99), pct(0.999), latencies.empty() ? 0.0 : latencies.back());
+  auto pct = [&](double q) {
+    return latencies.empty() ? 0.0
+                             : latencies[std::min(latencies.size() - 1,
+                                                  static_cast<std::size_t>(q * latencies.size()))];
+  };
+  std::printf(
+      "%d people typing at once, %.0f operations/s each for %.0f s (file, synchronous=%s, in "
+      "process):\n",
+      people, rate, seconds, synchronous.c_str());
+  std::printf(
+      "  acknowledged %ld/%ld (failed %ld)   p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f "
+      "ms\n",
+      static_cast<long>(acked), static_cast<long>(people * per_person), static_cast<long>(failed),
+      pct(0.5), pct(0.99), pct(0.999), latencies.empty() ? 0.0 : latencies.back());
 }
 
 }  // namespace
@@ -275,10 +310,14 @@ int main(int argc, char** argv) {
   std::string synchronous = "full";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--seconds") seconds = std::atof(argv[i + 1]);
-    else if (a == "--people") people = std::atoi(argv[i + 1]);
-    else if (a == "--rate") rate = std::atof(argv[i + 1]);
-    else if (a == "--synchronous") synchronous = argv[i + 1];
+    if (a == "--seconds")
+      seconds = std::atof(argv[i + 1]);
+    else if (a == "--people")
+      people = std::atoi(argv[i + 1]);
+    else if (a == "--rate")
+      rate = std::atof(argv[i + 1]);
+    else if (a == "--synchronous")
+      synchronous = argv[i + 1];
   }
   bench_core();
   bench_join();

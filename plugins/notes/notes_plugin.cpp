@@ -22,17 +22,19 @@ namespace {
 using pacte::Call;
 using pacte::Context;
 using pacte::ErrorCode;
+using pacte::id_schema;
 using pacte::Json;
+using pacte::object_schema;
 using pacte::Result;
 using pacte::Rule;
-using pacte::id_schema;
-using pacte::object_schema;
 
 constexpr int kListLimit = 500;
 constexpr std::int64_t kMaxTitle = 200;
 
 std::string trim(std::string_view s) {
-  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  auto blank = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  };
   while (!s.empty() && blank(s.front())) s.remove_prefix(1);
   while (!s.empty() && blank(s.back())) s.remove_suffix(1);
   return std::string(s);
@@ -90,21 +92,23 @@ Result no_such_note() {
 }
 
 Result resync(std::int64_t base, std::int64_t rev) {
-  return Result::fail(ErrorCode::conflict,
-                      "resync: base revision " + std::to_string(base) + " is more than " +
-                          std::to_string(NotesPlugin::kWindow) + " revisions behind the note (revision " +
-                          std::to_string(rev) + "); reopen the note (notes.open) and apply your changes again",
-                      "resync : la révision de base " + std::to_string(base) + " a plus de " +
-                          std::to_string(NotesPlugin::kWindow) + " révisions de retard (révision " +
-                          std::to_string(rev) + ") ; rouvrez la note (notes.open) et refaites vos modifications",
-                      "args.base_rev");
+  return Result::fail(
+      ErrorCode::conflict,
+      "resync: base revision " + std::to_string(base) + " is more than " +
+          std::to_string(NotesPlugin::kWindow) + " revisions behind the note (revision " +
+          std::to_string(rev) + "); reopen the note (notes.open) and apply your changes again",
+      "resync : la révision de base " + std::to_string(base) + " a plus de " +
+          std::to_string(NotesPlugin::kWindow) + " révisions de retard (révision " +
+          std::to_string(rev) + ") ; rouvrez la note (notes.open) et refaites vos modifications",
+      "args.base_rev");
 }
 
 /// The operations after revision `since` (at most kWindow of them), oldest first.
 Json ops_after(Context& ctx, std::int64_t note, std::int64_t since) {
   Json out = Json::array();
   auto& q = ctx.sql(
-      "SELECT rev, op, client_id, seq, author_id FROM notes_ops WHERE note_id = ? AND rev > ? ORDER BY rev");
+      "SELECT rev, op, client_id, seq, author_id FROM notes_ops WHERE note_id = ? AND rev > ? "
+      "ORDER BY rev");
   q.bind(1, note).bind(2, since);
   while (q.step())
     out.push_back({{"rev", q.int64(0)},
@@ -119,7 +123,9 @@ Json ops_after(Context& ctx, std::int64_t note, std::int64_t since) {
 /// The text of a note at a revision: the last snapshot at or before it, and the logged
 /// operations after the snapshot replayed. nullopt if the log is inconsistent.
 std::optional<std::string> text_at(Context& ctx, std::int64_t note, std::int64_t rev) {
-  auto& s = ctx.sql("SELECT rev, text FROM notes_snapshots WHERE note_id = ? AND rev <= ? ORDER BY rev DESC LIMIT 1");
+  auto& s = ctx.sql(
+      "SELECT rev, text FROM notes_snapshots WHERE note_id = ? AND rev <= ? ORDER BY rev DESC "
+      "LIMIT 1");
   s.bind(1, note).bind(2, rev);
   if (!s.step()) {
     s.reset();
@@ -128,7 +134,8 @@ std::optional<std::string> text_at(Context& ctx, std::int64_t note, std::int64_t
   std::int64_t from = s.int64(0);
   std::string text = s.text(1);
   s.reset();
-  auto& q = ctx.sql("SELECT op FROM notes_ops WHERE note_id = ? AND rev > ? AND rev <= ? ORDER BY rev");
+  auto& q =
+      ctx.sql("SELECT op FROM notes_ops WHERE note_id = ? AND rev > ? AND rev <= ? ORDER BY rev");
   q.bind(1, note).bind(2, from).bind(3, rev);
   std::vector<std::string> ops;
   while (q.step()) ops.push_back(q.text(0));
@@ -155,7 +162,8 @@ std::string markdown_of(std::string_view text) {
       out += text[i];
     }
   }
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ' || out.back() == '\t')) out.pop_back();
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ' || out.back() == '\t'))
+    out.pop_back();
   if (!out.empty()) out += '\n';
   return out;
 }
@@ -171,26 +179,42 @@ Result create_note(Context& ctx, const Call& call) {
   if (call.args.contains("agenda_item")) item = call.args["agenda_item"].get<std::int64_t>();
   std::string now = ctx.now_text();
   auto& ins = ctx.sql(
-      "INSERT INTO notes_notes(workspace_id, title, agenda_item, text, rev, created_by, created_at, updated_at) "
+      "INSERT INTO notes_notes(workspace_id, title, agenda_item, text, rev, created_by, "
+      "created_at, updated_at) "
       "VALUES (?,?,?,'',0,?,?,?)");
-  ins.bind(1, call.workspace).bind(2, title).bind(3, item).bind(4, call.caller.person).bind(5, now).bind(6, now).run();
+  ins.bind(1, call.workspace)
+      .bind(2, title)
+      .bind(3, item)
+      .bind(4, call.caller.person)
+      .bind(5, now)
+      .bind(6, now)
+      .run();
   std::int64_t id = ctx.last_insert_id();
   // Revision 0 is the empty text: every replay starts from a snapshot.
-  ctx.sql("INSERT INTO notes_snapshots(note_id, rev, text, created_at) VALUES (?,0,'',?)").bind(1, id).bind(2, now).run();
+  ctx.sql("INSERT INTO notes_snapshots(note_id, rev, text, created_at) VALUES (?,0,'',?)")
+      .bind(1, id)
+      .bind(2, now)
+      .run();
   auto note = load_note(ctx, id);
   if (!note) return no_such_note();
-  ctx.append_event(call.workspace, "notes.created", {{"note", summary_json(*note)}}, "note:" + std::to_string(id));
+  ctx.append_event(call.workspace, "notes.created", {{"note", summary_json(*note)}},
+                   "note:" + std::to_string(id));
   return Result::ok({{"note", summary_json(*note)}});
 }
 
 Result list_notes(Context& ctx, const Call& call) {
   std::vector<std::int64_t> ids;
   bool by_item = call.args.contains("agenda_item");
-  auto& q = by_item ? ctx.sql("SELECT id FROM notes_notes WHERE workspace_id = ? AND agenda_item = ? ORDER BY id LIMIT ?")
-                    : ctx.sql("SELECT id FROM notes_notes WHERE workspace_id = ? ORDER BY id LIMIT ?");
+  auto& q = by_item
+                ? ctx.sql(
+                      "SELECT id FROM notes_notes WHERE workspace_id = ? AND agenda_item = ? ORDER "
+                      "BY id LIMIT ?")
+                : ctx.sql("SELECT id FROM notes_notes WHERE workspace_id = ? ORDER BY id LIMIT ?");
   q.bind(1, call.workspace);
-  if (by_item) q.bind(2, call.args["agenda_item"].get<std::int64_t>()).bind(3, kListLimit);
-  else q.bind(2, kListLimit);
+  if (by_item)
+    q.bind(2, call.args["agenda_item"].get<std::int64_t>()).bind(3, kListLimit);
+  else
+    q.bind(2, kListLimit);
   while (q.step()) ids.push_back(q.int64(0));
   q.reset();
   Json notes = Json::array();
@@ -224,13 +248,14 @@ Result submit(Context& ctx, const Call& call) {
   std::string error;
   auto op = TextOperation::from_json(call.args.at("op"), error);
   if (!op)
-    return Result::fail(ErrorCode::bad_request, "args.op: " + error, "args.op : opération invalide (" + error + ")",
-                        "args.op");
+    return Result::fail(ErrorCode::bad_request, "args.op: " + error,
+                        "args.op : opération invalide (" + error + ")", "args.op");
   const std::int64_t base = call.args.at("base_rev").get<std::int64_t>();
   if (base > note->rev)
     return Result::fail(ErrorCode::bad_request,
                         "args.base_rev: the note is at revision " + std::to_string(note->rev),
-                        "args.base_rev : la note est à la révision " + std::to_string(note->rev), "args.base_rev");
+                        "args.base_rev : la note est à la révision " + std::to_string(note->rev),
+                        "args.base_rev");
   if (note->rev - base > NotesPlugin::kWindow) return resync(base, note->rev);
 
   // Transform against every operation applied since the client's base, in order.
@@ -240,12 +265,13 @@ Result submit(Context& ctx, const Call& call) {
   while (q.step()) concurrent.push_back(q.text(0));
   q.reset();
   auto wrong_length = [&] {
-    return Result::fail(ErrorCode::bad_request,
-                        "args.op: its base length (" + std::to_string(op->base_length()) +
-                            " code points) is not the length of the note at revision " + std::to_string(base),
-                        "args.op : sa longueur de base (" + std::to_string(op->base_length()) +
-                            " points de code) n'est pas celle de la note à la révision " + std::to_string(base),
-                        "args.op");
+    return Result::fail(
+        ErrorCode::bad_request,
+        "args.op: its base length (" + std::to_string(op->base_length()) +
+            " code points) is not the length of the note at revision " + std::to_string(base),
+        "args.op : sa longueur de base (" + std::to_string(op->base_length()) +
+            " points de code) n'est pas celle de la note à la révision " + std::to_string(base),
+        "args.op");
   };
   for (const auto& wire : concurrent) {
     std::string stored_error;
@@ -258,15 +284,19 @@ Result submit(Context& ctx, const Call& call) {
   auto text = op->apply(note->text);
   if (!text) return wrong_length();
   if (op->target_length() > NotesPlugin::kMaxLength)
-    return Result::fail(ErrorCode::too_large,
-                        "the note would exceed " + std::to_string(NotesPlugin::kMaxLength) + " characters",
-                        "la note dépasserait " + std::to_string(NotesPlugin::kMaxLength) + " caractères", "args.op");
+    return Result::fail(
+        ErrorCode::too_large,
+        "the note would exceed " + std::to_string(NotesPlugin::kMaxLength) + " characters",
+        "la note dépasserait " + std::to_string(NotesPlugin::kMaxLength) + " caractères",
+        "args.op");
 
   // The operation and the note's new text in one transaction (the request's savepoint).
   const std::int64_t rev = note->rev + 1;
   const std::string now = ctx.now_text();
   Json wire = op->to_json();
-  ctx.sql("INSERT INTO notes_ops(note_id, rev, op, client_id, seq, author_id, created_at) VALUES (?,?,?,?,?,?,?)")
+  ctx.sql(
+         "INSERT INTO notes_ops(note_id, rev, op, client_id, seq, author_id, created_at) VALUES "
+         "(?,?,?,?,?,?,?)")
       .bind(1, note->id)
       .bind(2, rev)
       .bind(3, wire.dump())
@@ -303,8 +333,9 @@ Result list_ops(Context& ctx, const Call& call) {
   if (!note) return no_such_note();
   std::int64_t since = call.args.at("since").get<std::int64_t>();
   if (since > note->rev)
-    return Result::fail(ErrorCode::bad_request, "args.since: the note is at revision " + std::to_string(note->rev),
-                        "args.since : la note est à la révision " + std::to_string(note->rev), "args.since");
+    return Result::fail(
+        ErrorCode::bad_request, "args.since: the note is at revision " + std::to_string(note->rev),
+        "args.since : la note est à la révision " + std::to_string(note->rev), "args.since");
   if (note->rev - since > NotesPlugin::kWindow) return resync(since, note->rev);
   return Result::ok({{"ops", ops_after(ctx, note->id, since)}, {"rev", note->rev}});
 }
@@ -312,8 +343,10 @@ Result list_ops(Context& ctx, const Call& call) {
 Result export_note(Context& ctx, const Call& call) {
   auto note = load_note(ctx, call.args.at("note").get<std::int64_t>());
   if (!note) return no_such_note();
-  return Result::ok(
-      {{"title", note->title}, {"markdown", markdown_of(note->text)}, {"text", note->text}, {"rev", note->rev}});
+  return Result::ok({{"title", note->title},
+                     {"markdown", markdown_of(note->text)},
+                     {"text", note->text},
+                     {"rev", note->rev}});
 }
 
 Result history(Context& ctx, const Call& call) {
@@ -324,7 +357,9 @@ Result history(Context& ctx, const Call& call) {
   s.bind(1, note->id);
   while (s.step()) snapshots.push_back({{"rev", s.int64(0)}, {"created_at", s.text(1)}});
   s.reset();
-  auto& v = ctx.sql("SELECT id, rev, name, created_by, created_at FROM notes_versions WHERE note_id = ? ORDER BY rev, id");
+  auto& v = ctx.sql(
+      "SELECT id, rev, name, created_by, created_at FROM notes_versions WHERE note_id = ? ORDER BY "
+      "rev, id");
   v.bind(1, note->id);
   while (v.step())
     versions.push_back({{"id", v.int64(0)},
@@ -341,8 +376,9 @@ Result text_at_rev(Context& ctx, const Call& call) {
   if (!note) return no_such_note();
   std::int64_t rev = call.args.at("rev").get<std::int64_t>();
   if (rev > note->rev)
-    return Result::fail(ErrorCode::bad_request, "args.rev: the note is at revision " + std::to_string(note->rev),
-                        "args.rev : la note est à la révision " + std::to_string(note->rev), "args.rev");
+    return Result::fail(
+        ErrorCode::bad_request, "args.rev: the note is at revision " + std::to_string(note->rev),
+        "args.rev : la note est à la révision " + std::to_string(note->rev), "args.rev");
   auto text = text_at(ctx, note->id, rev);
   if (!text) throw std::runtime_error("notes: cannot replay note " + std::to_string(note->id));
   return Result::ok({{"rev", rev}, {"text", *text}});
@@ -353,13 +389,16 @@ Result name_version(Context& ctx, const Call& call) {
   if (!note) return no_such_note();
   std::string name = trim(call.args.at("name").get<std::string>());
   if (name.empty())
-    return Result::fail(ErrorCode::bad_request, "args.name: must not be blank", "args.name : ne doit pas être vide",
-                        "args.name");
+    return Result::fail(ErrorCode::bad_request, "args.name: must not be blank",
+                        "args.name : ne doit pas être vide", "args.name");
   std::int64_t rev = call.args.value("rev", note->rev);
   if (rev > note->rev)
-    return Result::fail(ErrorCode::bad_request, "args.rev: the note is at revision " + std::to_string(note->rev),
-                        "args.rev : la note est à la révision " + std::to_string(note->rev), "args.rev");
-  ctx.sql("INSERT INTO notes_versions(note_id, rev, name, created_by, created_at) VALUES (?,?,?,?,?)")
+    return Result::fail(
+        ErrorCode::bad_request, "args.rev: the note is at revision " + std::to_string(note->rev),
+        "args.rev : la note est à la révision " + std::to_string(note->rev), "args.rev");
+  ctx.sql(
+         "INSERT INTO notes_versions(note_id, rev, name, created_by, created_at) VALUES "
+         "(?,?,?,?,?)")
       .bind(1, note->id)
       .bind(2, rev)
       .bind(3, name)
@@ -367,16 +406,25 @@ Result name_version(Context& ctx, const Call& call) {
       .bind(5, ctx.now_text())
       .run();
   Json version = {{"id", ctx.last_insert_id()}, {"note", note->id}, {"rev", rev}, {"name", name}};
-  ctx.append_event(note->workspace, "notes.version_named", version, "note:" + std::to_string(note->id));
+  ctx.append_event(note->workspace, "notes.version_named", version,
+                   "note:" + std::to_string(note->id));
   return Result::ok({{"version", version}});
 }
 
 }  // namespace
 
-std::string NotesPlugin::name() const { return "notes"; }
-std::string NotesPlugin::version() const { return PACTE_NOTES_VERSION; }
-std::string NotesPlugin::title_fr() const { return "Notes partagées"; }
-std::string NotesPlugin::title_en() const { return "Shared notes"; }
+std::string NotesPlugin::name() const {
+  return "notes";
+}
+std::string NotesPlugin::version() const {
+  return PACTE_NOTES_VERSION;
+}
+std::string NotesPlugin::title_fr() const {
+  return "Notes partagées";
+}
+std::string NotesPlugin::title_en() const {
+  return "Shared notes";
+}
 
 std::vector<pacte::Migration> NotesPlugin::migrations() const {
   return {{1, R"SQL(
@@ -454,7 +502,8 @@ void NotesPlugin::register_operations(pacte::Registrar& r) {
   });
 
   const Json revision = {{"type", "integer"}, {"minimum", 0}};
-  const Json item = {{"type", "integer"}, {"minimum", 1}, {"description", "an agenda item's id (agenda plugin)"}};
+  const Json item = {
+      {"type", "integer"}, {"minimum", 1}, {"description", "an agenda item's id (agenda plugin)"}};
 
   r.add({.name = "notes.create",
          .schema = object_schema({{"workspace", id_schema()},
@@ -464,10 +513,11 @@ void NotesPlugin::register_operations(pacte::Registrar& r) {
          .rule = Rule::member,
          .change = true,
          .handler = create_note});
-  r.add({.name = "notes.list",
-         .schema = object_schema({{"workspace", id_schema()}, {"agenda_item", item}}, {"workspace"}),
-         .rule = Rule::observer,
-         .handler = list_notes});
+  r.add(
+      {.name = "notes.list",
+       .schema = object_schema({{"workspace", id_schema()}, {"agenda_item", item}}, {"workspace"}),
+       .rule = Rule::observer,
+       .handler = list_notes});
   r.add({.name = "notes.open",
          .schema = object_schema({{"note", id_schema()}}, {"note"}),
          .rule = Rule::observer,
@@ -494,18 +544,22 @@ void NotesPlugin::register_operations(pacte::Registrar& r) {
               {"ranges",
                {{"type", "array"},
                 {"maxItems", 10},
-                {"items", {{"description", "[anchor, head] in code points (checked by the handler)"}}}}}},
+                {"items",
+                 {{"description", "[anchor, head] in code points (checked by the handler)"}}}}}},
              {"note", "rev", "ranges"}),
          .rule = Rule::member,
          .handler = [this](Context& ctx, const Call& call) -> Result {
            for (const auto& range : call.args.at("ranges"))
              if (!range.is_array() || range.size() != 2 || !range[0].is_number_integer() ||
-                 !range[1].is_number_integer() || range[0].get<std::int64_t>() < 0 || range[1].get<std::int64_t>() < 0)
-               return Result::fail(ErrorCode::bad_request, "args.ranges: each range is [anchor, head]",
+                 !range[1].is_number_integer() || range[0].get<std::int64_t>() < 0 ||
+                 range[1].get<std::int64_t>() < 0)
+               return Result::fail(ErrorCode::bad_request,
+                                   "args.ranges: each range is [anchor, head]",
                                    "args.ranges : chaque plage est [ancre, tête]", "args.ranges");
            auto note = load_note(ctx, call.args.at("note").get<std::int64_t>());
            if (!note) return no_such_note();
-           if (!allow_cursor(call.caller.person, ctx.now())) return Result::ok({{"relayed", false}});
+           if (!allow_cursor(call.caller.person, ctx.now()))
+             return Result::ok({{"relayed", false}});
            ctx.broadcast(note->workspace, "notes.cursor",
                          {{"note", note->id},
                           {"rev", call.args.at("rev")},
@@ -528,8 +582,9 @@ void NotesPlugin::register_operations(pacte::Registrar& r) {
          .rule = Rule::observer,
          .handler = text_at_rev});
   r.add({.name = "notes.version.name",
-         .schema = object_schema({{"note", id_schema()}, {"name", pacte::string_schema(1, 100)}, {"rev", revision}},
-                                 {"note", "name"}),
+         .schema = object_schema(
+             {{"note", id_schema()}, {"name", pacte::string_schema(1, 100)}, {"rev", revision}},
+             {"note", "name"}),
          .rule = Rule::member,
          .change = true,
          .handler = name_version});
@@ -553,4 +608,6 @@ pacte::Json NotesPlugin::export_workspace(pacte::Context& ctx, std::int64_t work
 
 }  // namespace pacte_notes
 
-std::unique_ptr<pacte::Plugin> make_plugin_notes() { return std::make_unique<pacte_notes::NotesPlugin>(); }
+std::unique_ptr<pacte::Plugin> make_plugin_notes() {
+  return std::make_unique<pacte_notes::NotesPlugin>();
+}

@@ -13,7 +13,9 @@ using Kind = OpComponent::Kind;
 /// overflow when lengths are summed.
 constexpr std::int64_t kMaxComponentLength = std::int64_t{1} << 40;
 
-bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+bool is_continuation(unsigned char c) {
+  return (c & 0xC0) == 0x80;
+}
 
 /// Byte offset of the code point `n` of valid UTF-8 (its size when n is the count).
 std::size_t byte_offset(std::string_view text, std::int64_t n) {
@@ -52,7 +54,8 @@ class Reader {
     Piece out = current_;
     out.length = n;
     if (current_.kind == Kind::insert) {
-      std::size_t bytes = n == current_.length ? current_.text.size() : byte_offset(current_.text, n);
+      std::size_t bytes =
+          n == current_.length ? current_.text.size() : byte_offset(current_.text, n);
       out.text = current_.text.substr(0, bytes);
       current_.text.remove_prefix(bytes);
     }
@@ -80,9 +83,15 @@ class Reader {
 
 void add(TextOperation& op, const Piece& piece) {
   switch (piece.kind) {
-    case Kind::retain: op.retain(piece.length); break;
-    case Kind::insert: op.insert(piece.text); break;
-    case Kind::remove: op.remove(piece.length); break;
+    case Kind::retain:
+      op.retain(piece.length);
+      break;
+    case Kind::insert:
+      op.insert(piece.text);
+      break;
+    case Kind::remove:
+      op.remove(piece.length);
+      break;
   }
 }
 
@@ -118,7 +127,8 @@ std::optional<std::int64_t> utf8_code_points(std::string_view text) {
       if (!is_continuation(d)) return std::nullopt;
       cp = (cp << 6) | (d & 0x3F);
     }
-    if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF))) return std::nullopt;
+    if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return std::nullopt;
     if (cp >= 0xD800 && cp <= 0xDFFF) return std::nullopt;  // surrogates are not characters
     i += extra + 1;
     ++count;
@@ -130,8 +140,10 @@ TextOperation& TextOperation::retain(std::int64_t n) {
   if (n <= 0) return *this;
   base_length_ += n;
   target_length_ += n;
-  if (!ops_.empty() && ops_.back().kind == Kind::retain) ops_.back().length += n;
-  else ops_.push_back({Kind::retain, n, {}});
+  if (!ops_.empty() && ops_.back().kind == Kind::retain)
+    ops_.back().length += n;
+  else
+    ops_.push_back({Kind::retain, n, {}});
   return *this;
 }
 
@@ -160,16 +172,20 @@ TextOperation& TextOperation::insert(std::string_view text) {
 TextOperation& TextOperation::remove(std::int64_t n) {
   if (n <= 0) return *this;
   base_length_ += n;
-  if (!ops_.empty() && ops_.back().kind == Kind::remove) ops_.back().length += n;
-  else ops_.push_back({Kind::remove, n, {}});
+  if (!ops_.empty() && ops_.back().kind == Kind::remove)
+    ops_.back().length += n;
+  else
+    ops_.push_back({Kind::remove, n, {}});
   return *this;
 }
 
 bool TextOperation::is_noop() const {
-  return std::all_of(ops_.begin(), ops_.end(), [](const OpComponent& c) { return c.kind == Kind::retain; });
+  return std::all_of(ops_.begin(), ops_.end(),
+                     [](const OpComponent& c) { return c.kind == Kind::retain; });
 }
 
-std::optional<TextOperation> TextOperation::from_json(const nlohmann::json& wire, std::string& error) {
+std::optional<TextOperation> TextOperation::from_json(const nlohmann::json& wire,
+                                                      std::string& error) {
   if (!wire.is_array()) {
     error = "an operation must be a JSON array of integers and strings";
     return std::nullopt;
@@ -182,7 +198,8 @@ std::optional<TextOperation> TextOperation::from_json(const nlohmann::json& wire
     Kind kind;
     std::int64_t length = 0;
     if (item.is_number_integer()) {
-      if (item.is_number_unsigned() && item.get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxComponentLength)) {
+      if (item.is_number_unsigned() &&
+          item.get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxComponentLength)) {
         error = where + ": length too large";
         return std::nullopt;
       }
@@ -223,9 +240,12 @@ std::optional<TextOperation> TextOperation::from_json(const nlohmann::json& wire
       return std::nullopt;
     }
     previous = kind;
-    if (kind == Kind::insert) op.insert(item.get_ref<const std::string&>());
-    else if (kind == Kind::retain) op.retain(length);
-    else op.remove(length);
+    if (kind == Kind::insert)
+      op.insert(item.get_ref<const std::string&>());
+    else if (kind == Kind::retain)
+      op.retain(length);
+    else
+      op.remove(length);
   }
   return op;
 }
@@ -234,9 +254,15 @@ nlohmann::json TextOperation::to_json() const {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& c : ops_) {
     switch (c.kind) {
-      case Kind::retain: out.push_back(c.length); break;
-      case Kind::insert: out.push_back(c.text); break;
-      case Kind::remove: out.push_back(-c.length); break;
+      case Kind::retain:
+        out.push_back(c.length);
+        break;
+      case Kind::insert:
+        out.push_back(c.text);
+        break;
+      case Kind::remove:
+        out.push_back(-c.length);
+        break;
     }
   }
   return out;
@@ -255,8 +281,12 @@ std::optional<std::string> TextOperation::apply(std::string_view document) const
         at += bytes;
         break;
       }
-      case Kind::insert: out.append(c.text); break;
-      case Kind::remove: at += byte_offset(document.substr(at), c.length); break;
+      case Kind::insert:
+        out.append(c.text);
+        break;
+      case Kind::remove:
+        at += byte_offset(document.substr(at), c.length);
+        break;
     }
   }
   return out;
@@ -280,16 +310,19 @@ std::optional<TextOperation> TextOperation::compose(const TextOperation& next) c
     Kind ka = a.current().kind, kb = b.current().kind;
     Piece pa = a.take(n);
     b.take(n);
-    if (ka == Kind::retain && kb == Kind::retain) out.retain(n);
-    else if (ka == Kind::insert && kb == Kind::retain) out.insert(pa.text);
-    else if (ka == Kind::retain && kb == Kind::remove) out.remove(n);
+    if (ka == Kind::retain && kb == Kind::retain)
+      out.retain(n);
+    else if (ka == Kind::insert && kb == Kind::retain)
+      out.insert(pa.text);
+    else if (ka == Kind::retain && kb == Kind::remove)
+      out.remove(n);
     // insert then delete of the same text: nothing remains
   }
   return out;
 }
 
-std::optional<std::pair<TextOperation, TextOperation>> TextOperation::transform(const TextOperation& a,
-                                                                               const TextOperation& b) {
+std::optional<std::pair<TextOperation, TextOperation>> TextOperation::transform(
+    const TextOperation& a, const TextOperation& b) {
   if (a.base_length_ != b.base_length_) return std::nullopt;
   TextOperation a2, b2;
   Reader ra(a.ops_), rb(b.ops_);
@@ -333,7 +366,9 @@ TextOperation TextOperation::invert(std::string_view document) const {
         out.retain(c.length);
         at += byte_offset(document.substr(at), c.length);
         break;
-      case Kind::insert: out.remove(c.length); break;
+      case Kind::insert:
+        out.remove(c.length);
+        break;
       case Kind::remove: {
         std::size_t bytes = byte_offset(document.substr(at), c.length);
         out.insert(document.substr(at, bytes));
@@ -351,8 +386,12 @@ std::int64_t TextOperation::transform_index(std::int64_t index) const {
   for (const auto& c : ops_) {
     if (left < 0) break;
     switch (c.kind) {
-      case Kind::retain: left -= c.length; break;
-      case Kind::insert: moved += c.length; break;
+      case Kind::retain:
+        left -= c.length;
+        break;
+      case Kind::insert:
+        moved += c.length;
+        break;
       case Kind::remove:
         moved -= std::min(left, c.length);
         left -= c.length;

@@ -17,8 +17,8 @@ using pacte_notes::TextOperation;
 
 namespace {
 
-const char* kVille = "equipe@ville-chambery.example";  // owner of the copil
-const char* kCsab = "equipe@biollay.example";          // member of the copil
+const char* kVille = "equipe@ville-chambery.example";              // owner of the copil
+const char* kCsab = "equipe@biollay.example";                      // member of the copil
 const char* kFederation = "equipe@federation-cs-2savoie.example";  // not in the copil
 
 std::string code_of(const Json& reply) {
@@ -44,7 +44,11 @@ struct Replica {
   Json edit(std::int64_t note, const TextOperation& op) {
     text = *op.apply(text);
     inflight = op;
-    return {{"note", note}, {"base_rev", rev}, {"client_id", client_id}, {"seq", ++seq}, {"op", op.to_json()}};
+    return {{"note", note},
+            {"base_rev", rev},
+            {"client_id", client_id},
+            {"seq", ++seq},
+            {"op", op.to_json()}};
   }
   /// A `notes.op` event, in revision order.
   void receive(const Json& data) {
@@ -88,7 +92,9 @@ TEST(Notes, TwoClientsTypingAtOnceConverge) {
   a.subscribe();
   b.subscribe();
 
-  auto created = a.request("notes.create", {{"workspace", f.copil}, {"title", "  Point 2 : bilan 2025  "}, {"agenda_item", 7}});
+  auto created = a.request(
+      "notes.create",
+      {{"workspace", f.copil}, {"title", "  Point 2 : bilan 2025  "}, {"agenda_item", 7}});
   ASSERT_EQ(created["ok"], true) << created;
   std::int64_t note = created["result"]["note"]["id"];
   EXPECT_EQ(created["result"]["note"]["title"], "Point 2 : bilan 2025");
@@ -102,7 +108,8 @@ TEST(Notes, TwoClientsTypingAtOnceConverge) {
   ASSERT_EQ(listed["ok"], true) << listed;
   ASSERT_EQ(listed["result"]["notes"].size(), 1u);
   EXPECT_EQ(listed["result"]["notes"][0]["agenda_item"], 7);
-  for (auto key : {"id", "title", "agenda_item", "rev", "updated_at"}) EXPECT_TRUE(listed["result"]["notes"][0].contains(key));
+  for (auto key : {"id", "title", "agenda_item", "rev", "updated_at"})
+    EXPECT_TRUE(listed["result"]["notes"][0].contains(key));
 
   Replica ra{.client_id = "client-a-0001"}, rb{.client_id = "client-b-0001"};
   for (Replica* r : {&ra, &rb}) {
@@ -113,7 +120,8 @@ TEST(Notes, TwoClientsTypingAtOnceConverge) {
   }
 
   // Both type at once on revision 0, with emoji, combining marks and CJK.
-  Json sa = ra.edit(note, TextOperation().insert("Bonjour 👨‍👩‍👧 e\xCC\x81t\xC3\xA9\n"));
+  Json sa =
+      ra.edit(note, TextOperation().insert("Bonjour 👨‍👩‍👧 e\xCC\x81t\xC3\xA9\n"));
   Json sb = rb.edit(note, TextOperation().insert("中文 🇫🇷\n"));
   auto ack_a = a.request("notes.submit", sa);
   auto ack_b = b.request("notes.submit", sb);
@@ -176,9 +184,15 @@ TEST(Notes, TwoClientsTypingAtOnceConverge) {
 
 TEST(Notes, AResentOperationIsAppliedExactlyOnce) {
   Fixture f;
-  auto created = api(f.server.port(), f.ville.token, "notes.create", {{"workspace", f.copil}, {"title", "Relevé"}}).json();
+  auto created = api(f.server.port(), f.ville.token, "notes.create",
+                     {{"workspace", f.copil}, {"title", "Relevé"}})
+                     .json();
   std::int64_t note = created["result"]["note"]["id"];
-  Json submit = {{"note", note}, {"base_rev", 0}, {"client_id", "resend-client-1"}, {"seq", 1}, {"op", {"abc😀"}}};
+  Json submit = {{"note", note},
+                 {"base_rev", 0},
+                 {"client_id", "resend-client-1"},
+                 {"seq", 1},
+                 {"op", {"abc😀"}}};
   {
     WsClient a(f.server.port(), {.cookie = f.ville.token});
     a.next();
@@ -189,7 +203,12 @@ TEST(Notes, AResentOperationIsAppliedExactlyOnce) {
   }
   // Another client edits meanwhile.
   auto other = api(f.server.port(), f.csab.token, "notes.submit",
-                   {{"note", note}, {"base_rev", 1}, {"client_id", "other-client-1"}, {"seq", 1}, {"op", {4, "!"}}}).json();
+                   {{"note", note},
+                    {"base_rev", 1},
+                    {"client_id", "other-client-1"},
+                    {"seq", 1},
+                    {"op", {4, "!"}}})
+                   .json();
   ASSERT_EQ(other["ok"], true) << other;
   // The first client reconnects and re-sends the same (client id, seq) with a new request id.
   WsClient again(f.server.port(), {.cookie = f.ville.token});
@@ -200,7 +219,8 @@ TEST(Notes, AResentOperationIsAppliedExactlyOnce) {
   auto open = again.request("notes.open", {{"note", note}});
   EXPECT_EQ(open["result"]["text"], "abc😀!");
   EXPECT_EQ(open["result"]["rev"], 2);
-  EXPECT_EQ(scalar(f.server, "SELECT COUNT(*) FROM notes_ops WHERE client_id = 'resend-client-1'"), 1);
+  EXPECT_EQ(scalar(f.server, "SELECT COUNT(*) FROM notes_ops WHERE client_id = 'resend-client-1'"),
+            1);
   // Over HTTP too.
   auto http_again = api(f.server.port(), f.ville.token, "notes.submit", submit).json();
   EXPECT_EQ(http_again["result"]["rev"], 1);
@@ -209,11 +229,17 @@ TEST(Notes, AResentOperationIsAppliedExactlyOnce) {
 
 TEST(Notes, InvalidOperationsAreRefusedAndChangeNothing) {
   Fixture f;
-  auto created = api(f.server.port(), f.ville.token, "notes.create", {{"workspace", f.copil}, {"title", "Refus"}}).json();
+  auto created = api(f.server.port(), f.ville.token, "notes.create",
+                     {{"workspace", f.copil}, {"title", "Refus"}})
+                     .json();
   std::int64_t note = created["result"]["note"]["id"];
   auto submit = [&](const Json& op, std::int64_t seq, std::int64_t base = 0) {
     return api(f.server.port(), f.ville.token, "notes.submit",
-               {{"note", note}, {"base_rev", base}, {"client_id", "refused-client"}, {"seq", seq}, {"op", op}})
+               {{"note", note},
+                {"base_rev", base},
+                {"client_id", "refused-client"},
+                {"seq", seq},
+                {"op", op}})
         .json();
   };
   ASSERT_EQ(code_of(submit({"ab"}, 1)), "ok");
@@ -223,15 +249,16 @@ TEST(Notes, InvalidOperationsAreRefusedAndChangeNothing) {
   EXPECT_EQ(wrong["error"]["field"], "args.op");
   EXPECT_EQ(code_of(submit({1, "x"}, 3, 1)), "bad_request");
   // Not normalised, empty insert, zero, wrong types.
-  for (const Json& op : {Json::array({1, 1}), Json::array({2, ""}), Json::array({0, 2}), Json::array({2, true}),
-                         Json::array({-1, "x", 1})})
+  for (const Json& op : {Json::array({1, 1}), Json::array({2, ""}), Json::array({0, 2}),
+                         Json::array({2, true}), Json::array({-1, "x", 1})})
     EXPECT_EQ(code_of(submit(op, 4, 1)), "bad_request") << op;
   // A base revision in the future.
   EXPECT_EQ(code_of(submit({2, "x"}, 5, 9)), "bad_request");
 
   auto raw = [&](const std::string& op_text) {
     std::string body = R"({"note":)" + std::to_string(note) +
-                       R"(,"base_rev":1,"client_id":"refused-client","seq":6,"op":[2,)" + op_text + "]}";
+                       R"(,"base_rev":1,"client_id":"refused-client","seq":6,"op":[2,)" + op_text +
+                       "]}";
     return http(f.server.port(), "POST", "/api/notes.submit", body,
                 {{"Cookie", "pacte_session=" + f.ville.token}, {"Origin", kOrigin}});
   };
@@ -239,7 +266,7 @@ TEST(Notes, InvalidOperationsAreRefusedAndChangeNothing) {
   EXPECT_EQ(raw(R"("\ud83d")").status, 400);
   EXPECT_EQ(raw(R"("\ude00x")").status, 400);
   EXPECT_EQ(raw("\"\xC3\x28\"").status, 400);
-  EXPECT_EQ(raw("\"\xED\xA0\xBD\"").status, 400);  // a surrogate encoded in UTF-8
+  EXPECT_EQ(raw("\"\xED\xA0\xBD\"").status, 400);   // a surrogate encoded in UTF-8
   EXPECT_EQ(raw(R"("\ud83d\ude00")").status, 200);  // a whole pair is fine
 
   // Over WebSocket the same refusal is a reply, and the connection stays usable.
@@ -258,7 +285,9 @@ TEST(Notes, InvalidOperationsAreRefusedAndChangeNothing) {
 TEST(Notes, PermissionsFollowTheWorkspace) {
   Fixture f;
   Person federation = sign_in(f.server, kFederation);
-  auto created = api(f.server.port(), f.csab.token, "notes.create", {{"workspace", f.copil}, {"title", "Privé"}}).json();
+  auto created = api(f.server.port(), f.csab.token, "notes.create",
+                     {{"workspace", f.copil}, {"title", "Privé"}})
+                     .json();
   std::int64_t note = created["result"]["note"]["id"];
   // Not a member: the same not_found as a note that does not exist.
   auto outsider = api(f.server.port(), federation.token, "notes.open", {{"note", note}}).json();
@@ -267,7 +296,11 @@ TEST(Notes, PermissionsFollowTheWorkspace) {
   EXPECT_EQ(code_of(missing), "not_found");
   EXPECT_EQ(outsider["error"]["message"], missing["error"]["message"]);
   EXPECT_EQ(code_of(api(f.server.port(), federation.token, "notes.submit",
-                        {{"note", note}, {"base_rev", 0}, {"client_id", "outsider-1"}, {"seq", 1}, {"op", {"x"}}})
+                        {{"note", note},
+                         {"base_rev", 0},
+                         {"client_id", "outsider-1"},
+                         {"seq", 1},
+                         {"op", {"x"}}})
                         .json()),
             "not_found");
   // An observer reads but does not write.
@@ -275,31 +308,42 @@ TEST(Notes, PermissionsFollowTheWorkspace) {
                 {{"workspace", f.copil}, {"person", federation.id}, {"role", "observer"}})
                 .status,
             200);
-  EXPECT_EQ(code_of(api(f.server.port(), federation.token, "notes.open", {{"note", note}}).json()), "ok");
+  EXPECT_EQ(code_of(api(f.server.port(), federation.token, "notes.open", {{"note", note}}).json()),
+            "ok");
   EXPECT_EQ(code_of(api(f.server.port(), federation.token, "notes.submit",
-                        {{"note", note}, {"base_rev", 0}, {"client_id", "observer-1"}, {"seq", 1}, {"op", {"x"}}})
+                        {{"note", note},
+                         {"base_rev", 0},
+                         {"client_id", "observer-1"},
+                         {"seq", 1},
+                         {"op", {"x"}}})
                         .json()),
             "forbidden");
-  EXPECT_EQ(code_of(api(f.server.port(), federation.token, "notes.create", {{"workspace", f.copil}, {"title", "x"}}).json()),
+  EXPECT_EQ(code_of(api(f.server.port(), federation.token, "notes.create",
+                        {{"workspace", f.copil}, {"title", "x"}})
+                        .json()),
             "forbidden");
   EXPECT_EQ(scalar(f.server, "SELECT COUNT(*) FROM notes_ops"), 0);
 }
 
 TEST(Notes, CursorsAreRelayedWithTheNameAndRateLimited) {
-  pacte::ManualClock clock(pacte::TimePoint(std::chrono::sys_days(std::chrono::year{2026} / 11 / 29)) + 17h);
+  pacte::ManualClock clock(
+      pacte::TimePoint(std::chrono::sys_days(std::chrono::year{2026} / 11 / 29)) + 17h);
   TestServer server({.clock = &clock});
   Person ville = sign_in(server, kVille);
   Person csab = sign_in(server, kCsab);
   std::int64_t copil = workspace_id(server.port(), ville.token, "copil");
-  std::int64_t note = api(server.port(), ville.token, "notes.create", {{"workspace", copil}, {"title", "Curseurs"}})
-                          .json()["result"]["note"]["id"];
+  std::int64_t note =
+      api(server.port(), ville.token, "notes.create", {{"workspace", copil}, {"title", "Curseurs"}})
+          .json()["result"]["note"]["id"];
   WsClient a(server.port(), {.cookie = ville.token});
   WsClient b(server.port(), {.cookie = csab.token});
   a.next();
   b.next();
   a.subscribe();
   b.subscribe();
-  auto sent = a.request("notes.cursor", {{"note", note}, {"rev", 0}, {"client_id", "cursor-client"}, {"ranges", {{0, 0}}}});
+  auto sent =
+      a.request("notes.cursor",
+                {{"note", note}, {"rev", 0}, {"client_id", "cursor-client"}, {"ranges", {{0, 0}}}});
   ASSERT_EQ(sent["ok"], true) << sent;
   EXPECT_EQ(sent["result"]["relayed"], true);
   Json got = event_data(b, "notes.cursor");
@@ -312,13 +356,20 @@ TEST(Notes, CursorsAreRelayedWithTheNameAndRateLimited) {
   std::int64_t seq = ws["result"]["workspace"]["last_seq"];
   int relayed = 1;
   for (int i = 0; i < 40; ++i)
-    relayed += a.request("notes.cursor", {{"note", note}, {"rev", 0}, {"ranges", {{0, 0}}}})["result"]["relayed"] == true;
+    relayed +=
+        a.request("notes.cursor",
+                  {{"note", note}, {"rev", 0}, {"ranges", {{0, 0}}}})["result"]["relayed"] == true;
   EXPECT_LE(relayed, 21);  // a burst of 20, time frozen
   clock.advance(2s);
-  EXPECT_EQ(a.request("notes.cursor", {{"note", note}, {"rev", 0}, {"ranges", {{0, 0}}}})["result"]["relayed"], true);
-  EXPECT_EQ(api(server.port(), ville.token, "workspaces.get", {{"workspace", copil}}).json()["result"]["workspace"]["last_seq"],
+  EXPECT_EQ(a.request("notes.cursor",
+                      {{"note", note}, {"rev", 0}, {"ranges", {{0, 0}}}})["result"]["relayed"],
+            true);
+  EXPECT_EQ(api(server.port(), ville.token, "workspaces.get", {{"workspace", copil}})
+                .json()["result"]["workspace"]["last_seq"],
             seq);
-  EXPECT_EQ(code_of(a.request("notes.cursor", {{"note", note}, {"rev", 0}, {"ranges", {{0, 0, 1}}}})), "bad_request");
+  EXPECT_EQ(
+      code_of(a.request("notes.cursor", {{"note", note}, {"rev", 0}, {"ranges", {{0, 0, 1}}}})),
+      "bad_request");
 }
 
 TEST(Notes, ABaseOutsideTheWindowMustResync) {
@@ -332,24 +383,37 @@ TEST(Notes, ABaseOutsideTheWindowMustResync) {
     std::int64_t copil;
   } f{server, sign_in(server, kVille), 0};
   f.copil = workspace_id(server.port(), f.ville.token, "copil");
-  std::int64_t note = api(f.server.port(), f.ville.token, "notes.create", {{"workspace", f.copil}, {"title", "Fenêtre"}})
+  std::int64_t note = api(f.server.port(), f.ville.token, "notes.create",
+                          {{"workspace", f.copil}, {"title", "Fenêtre"}})
                           .json()["result"]["note"]["id"];
   WsClient a(f.server.port(), {.cookie = f.ville.token});
   a.next();
   const std::int64_t window = 1000;
   for (std::int64_t i = 0; i <= window; ++i) {
     Json op = i == 0 ? Json::array({"x"}) : Json::array({i, "x"});
-    auto r = a.request("notes.submit", {{"note", note}, {"base_rev", i}, {"client_id", "window-client"}, {"seq", i + 1}, {"op", op}});
+    auto r = a.request("notes.submit", {{"note", note},
+                                        {"base_rev", i},
+                                        {"client_id", "window-client"},
+                                        {"seq", i + 1},
+                                        {"op", op}});
     ASSERT_EQ(r["ok"], true) << r;
   }
-  auto late = a.request("notes.submit", {{"note", note}, {"base_rev", 0}, {"client_id", "late-client"}, {"seq", 1}, {"op", {"y"}}});
+  auto late = a.request(
+      "notes.submit",
+      {{"note", note}, {"base_rev", 0}, {"client_id", "late-client"}, {"seq", 1}, {"op", {"y"}}});
   EXPECT_EQ(code_of(late), "conflict") << late;
   EXPECT_NE(late["error"]["message"].get<std::string>().find("resync"), std::string::npos);
-  auto in_window = a.request("notes.submit", {{"note", note}, {"base_rev", 1}, {"client_id", "late-client"}, {"seq", 2}, {"op", {"y", 1}}});
+  auto in_window = a.request("notes.submit", {{"note", note},
+                                              {"base_rev", 1},
+                                              {"client_id", "late-client"},
+                                              {"seq", 2},
+                                              {"op", {"y", 1}}});
   EXPECT_EQ(code_of(in_window), "ok") << in_window;
   EXPECT_EQ(code_of(a.request("notes.ops", {{"note", note}, {"since", 0}})), "conflict");
   // Snapshots were taken along the way; the text replayed from them is the text.
-  EXPECT_EQ(scalar(f.server, "SELECT COUNT(*) FROM notes_snapshots WHERE note_id = " + std::to_string(note)), 6);
+  EXPECT_EQ(scalar(f.server,
+                   "SELECT COUNT(*) FROM notes_snapshots WHERE note_id = " + std::to_string(note)),
+            6);
   auto open = a.request("notes.open", {{"note", note}});
   auto replay = a.request("notes.text_at", {{"note", note}, {"rev", open["result"]["rev"]}});
   EXPECT_EQ(replay["result"]["text"], open["result"]["text"]);
@@ -357,29 +421,56 @@ TEST(Notes, ABaseOutsideTheWindowMustResync) {
 
 TEST(Notes, BadArgumentsAreRefusedAndDisablingThePluginHidesItsNotes) {
   Fixture f;
-  auto blank = api(f.server.port(), f.ville.token, "notes.create", {{"workspace", f.copil}, {"title", "   "}}).json();
+  auto blank = api(f.server.port(), f.ville.token, "notes.create",
+                   {{"workspace", f.copil}, {"title", "   "}})
+                   .json();
   EXPECT_EQ(code_of(blank), "bad_request") << blank;
   EXPECT_EQ(blank["error"]["field"], "args.title");
-  std::int64_t note = api(f.server.port(), f.ville.token, "notes.create", {{"workspace", f.copil}, {"title", "Bilan"}})
+  std::int64_t note = api(f.server.port(), f.ville.token, "notes.create",
+                          {{"workspace", f.copil}, {"title", "Bilan"}})
                           .json()["result"]["note"]["id"];
   ASSERT_EQ(code_of(api(f.server.port(), f.ville.token, "notes.submit",
-                        {{"note", note}, {"base_rev", 0}, {"client_id", "disable-client"}, {"seq", 1}, {"op", {"Bilan 2025"}}})
+                        {{"note", note},
+                         {"base_rev", 0},
+                         {"client_id", "disable-client"},
+                         {"seq", 1},
+                         {"op", {"Bilan 2025"}}})
                         .json()),
             "ok");
-  EXPECT_EQ(code_of(api(f.server.port(), f.ville.token, "notes.ops", {{"note", note}, {"since", 5}}).json()), "bad_request");
-  EXPECT_EQ(code_of(api(f.server.port(), f.ville.token, "notes.text_at", {{"note", note}, {"rev", 5}}).json()), "bad_request");
-  EXPECT_EQ(code_of(api(f.server.port(), f.ville.token, "notes.version.name", {{"note", note}, {"name", " "}}).json()),
+  EXPECT_EQ(
+      code_of(
+          api(f.server.port(), f.ville.token, "notes.ops", {{"note", note}, {"since", 5}}).json()),
+      "bad_request");
+  EXPECT_EQ(
+      code_of(api(f.server.port(), f.ville.token, "notes.text_at", {{"note", note}, {"rev", 5}})
+                  .json()),
+      "bad_request");
+  EXPECT_EQ(code_of(api(f.server.port(), f.ville.token, "notes.version.name",
+                        {{"note", note}, {"name", " "}})
+                        .json()),
             "bad_request");
   // Filtered by agenda item.
-  api(f.server.port(), f.ville.token, "notes.create", {{"workspace", f.copil}, {"title", "Point 3"}, {"agenda_item", 3}});
-  auto by_item = api(f.server.port(), f.csab.token, "notes.list", {{"workspace", f.copil}, {"agenda_item", 3}}).json();
+  api(f.server.port(), f.ville.token, "notes.create",
+      {{"workspace", f.copil}, {"title", "Point 3"}, {"agenda_item", 3}});
+  auto by_item =
+      api(f.server.port(), f.csab.token, "notes.list", {{"workspace", f.copil}, {"agenda_item", 3}})
+          .json();
   ASSERT_EQ(by_item["result"]["notes"].size(), 1u);
   EXPECT_EQ(by_item["result"]["notes"][0]["title"], "Point 3");
 
-  ASSERT_EQ(api(f.server.port(), f.ville.token, "plugins.disable", {{"workspace", f.copil}, {"plugin", "notes"}}).status, 200);
-  EXPECT_EQ(code_of(api(f.server.port(), f.csab.token, "notes.open", {{"note", note}}).json()), "not_found");
-  EXPECT_EQ(code_of(api(f.server.port(), f.csab.token, "notes.list", {{"workspace", f.copil}}).json()), "not_found");
-  ASSERT_EQ(api(f.server.port(), f.ville.token, "plugins.enable", {{"workspace", f.copil}, {"plugin", "notes"}}).status, 200);
+  ASSERT_EQ(api(f.server.port(), f.ville.token, "plugins.disable",
+                {{"workspace", f.copil}, {"plugin", "notes"}})
+                .status,
+            200);
+  EXPECT_EQ(code_of(api(f.server.port(), f.csab.token, "notes.open", {{"note", note}}).json()),
+            "not_found");
+  EXPECT_EQ(
+      code_of(api(f.server.port(), f.csab.token, "notes.list", {{"workspace", f.copil}}).json()),
+      "not_found");
+  ASSERT_EQ(api(f.server.port(), f.ville.token, "plugins.enable",
+                {{"workspace", f.copil}, {"plugin", "notes"}})
+                .status,
+            200);
   auto back = api(f.server.port(), f.csab.token, "notes.export", {{"note", note}}).json();
   ASSERT_EQ(code_of(back), "ok") << back;
   EXPECT_EQ(back["result"]["markdown"], "Bilan 2025\n");

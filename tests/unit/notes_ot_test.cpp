@@ -35,18 +35,27 @@ const std::uint64_t kCases = env_number("PACTE_NOTES_CASES", 100000);
 
 // Code points and clusters that break naive UTF-16 or byte counting: emoji (astral, with
 // skin tone, ZWJ sequences, flags), combining marks, CJK, newlines and tabs.
-const std::vector<std::string> kAlphabet = {
-    "a", "b", "z", " ", " ", "\n", "\n", "\t", "é", "e\xCC\x81", "\xCC\x81", "ß", "中", "文", "字", "😀",
-    "👍🏽", "👨‍👩‍👧", "🇫🇷", "𝄞", "\xE2\x80\x8B", "Ω", "—", "«", "»"};
+const std::vector<std::string> kAlphabet = {"a",         "b",        "z",
+                                            " ",         " ",        "\n",
+                                            "\n",        "\t",       "é",
+                                            "e\xCC\x81", "\xCC\x81", "ß",
+                                            "中",        "文",       "字",
+                                            "😀",         "👍🏽", "👨‍👩‍👧",
+                                            "🇫🇷",        "𝄞",        "\xE2\x80\x8B",
+                                            "Ω",         "—",        "«",
+                                            "»"};
 
 std::string random_text(std::mt19937_64& rng, int max_pieces) {
-  std::uniform_int_distribution<int> count(0, max_pieces), pick(0, static_cast<int>(kAlphabet.size()) - 1);
+  std::uniform_int_distribution<int> count(0, max_pieces),
+      pick(0, static_cast<int>(kAlphabet.size()) - 1);
   std::string out;
   for (int i = count(rng); i > 0; --i) out += kAlphabet[pick(rng)];
   return out;
 }
 
-std::int64_t length_of(const std::string& text) { return *utf8_code_points(text); }
+std::int64_t length_of(const std::string& text) {
+  return *utf8_code_points(text);
+}
 
 /// A random operation on a document of `length` code points (as ot.js's tests do).
 TextOperation random_op(std::mt19937_64& rng, std::int64_t length) {
@@ -56,7 +65,8 @@ TextOperation random_op(std::mt19937_64& rng, std::int64_t length) {
   while (left > 0) {
     std::uniform_int_distribution<std::int64_t> span(1, std::min<std::int64_t>(left, 12));
     double r = coin(rng);
-    if (r < 0.2) op.insert(random_text(rng, 4));
+    if (r < 0.2)
+      op.insert(random_text(rng, 4));
     else if (r < 0.45) {
       auto n = span(rng);
       op.remove(n);
@@ -71,7 +81,9 @@ TextOperation random_op(std::mt19937_64& rng, std::int64_t length) {
   return op;
 }
 
-std::string doc_of(std::mt19937_64& rng) { return random_text(rng, 30); }
+std::string doc_of(std::mt19937_64& rng) {
+  return random_text(rng, 30);
+}
 
 /// Runs `body` for kCases seeds; the body returns "" or what went wrong.
 void for_cases(const char* property, const std::function<std::string(std::mt19937_64&)>& body) {
@@ -82,13 +94,15 @@ void for_cases(const char* property, const std::function<std::string(std::mt1993
     std::string why = body(rng);
     if (!why.empty()) {
       ++failures;
-      ADD_FAILURE() << property << " fails with seed " << seed << " (PACTE_NOTES_SEED=" << kBaseSeed << ", case "
-                    << i << "): " << why;
+      ADD_FAILURE() << property << " fails with seed " << seed << " (PACTE_NOTES_SEED=" << kBaseSeed
+                    << ", case " << i << "): " << why;
     }
   }
 }
 
-std::string dump(const TextOperation& op) { return op.to_json().dump(); }
+std::string dump(const TextOperation& op) {
+  return op.to_json().dump();
+}
 
 }  // namespace
 
@@ -96,7 +110,8 @@ TEST(NotesOt, ApplyGivesTheTargetLengthAndRefusesAnotherBase) {
   for_cases("apply", [](std::mt19937_64& rng) -> std::string {
     std::string doc = doc_of(rng);
     TextOperation op = random_op(rng, length_of(doc));
-    if (op.base_length() != length_of(doc)) return "base length " + std::to_string(op.base_length());
+    if (op.base_length() != length_of(doc))
+      return "base length " + std::to_string(op.base_length());
     auto after = op.apply(doc);
     if (!after) return "refused its own document";
     auto n = utf8_code_points(*after);
@@ -108,7 +123,8 @@ TEST(NotesOt, ApplyGivesTheTargetLengthAndRefusesAnotherBase) {
       do shorter.pop_back();
       while (!shorter.empty() && (static_cast<unsigned char>(shorter.back()) & 0xC0) == 0x80);
       if (!shorter.empty()) shorter.pop_back();
-      if (length_of(doc) != length_of(shorter) && op.apply(shorter)) return "accepted a shorter document";
+      if (length_of(doc) != length_of(shorter) && op.apply(shorter))
+        return "accepted a shorter document";
     }
     return "";
   });
@@ -125,10 +141,14 @@ TEST(NotesOt, WireFormRoundTripsAndIsNormalised) {
     if (!(*back == op)) return "round trip changed " + wire.dump();
     // Normalised: no zero, no two neighbours of one kind, no delete before an insert.
     for (std::size_t i = 0; i < wire.size(); ++i) {
-      auto kind = [&](std::size_t k) { return wire[k].is_string() ? 0 : wire[k].get<std::int64_t>() > 0 ? 1 : 2; };
+      auto kind = [&](std::size_t k) {
+        return wire[k].is_string() ? 0 : wire[k].get<std::int64_t>() > 0 ? 1 : 2;
+      };
       if (wire[i].is_number_integer() && wire[i] == 0) return "zero component";
-      if (i > 0 && kind(i) == kind(i - 1)) return "adjacent components of one kind in " + wire.dump();
-      if (i > 0 && kind(i - 1) == 2 && kind(i) == 0) return "delete before insert in " + wire.dump();
+      if (i > 0 && kind(i) == kind(i - 1))
+        return "adjacent components of one kind in " + wire.dump();
+      if (i > 0 && kind(i - 1) == 2 && kind(i) == 0)
+        return "delete before insert in " + wire.dump();
     }
     return "";
   });
@@ -139,7 +159,8 @@ TEST(NotesOt, ParseRefusesWhatIsNotANormalisedValidOperation) {
   auto refused = [&](const Json& wire) {
     error.clear();
     bool ok = !TextOperation::from_json(wire, error).has_value() && !error.empty();
-    if (!ok) ADD_FAILURE() << "accepted " << wire.dump(-1, ' ', false, Json::error_handler_t::replace);
+    if (!ok)
+      ADD_FAILURE() << "accepted " << wire.dump(-1, ' ', false, Json::error_handler_t::replace);
   };
   refused(Json::object());
   refused("abc");
@@ -154,11 +175,11 @@ TEST(NotesOt, ParseRefusesWhatIsNotANormalisedValidOperation) {
   refused(Json::array({Json::array({1})}));
   refused(Json::array({std::int64_t{1} << 50}));
   refused(Json::array({std::uint64_t{1} << 63}));
-  refused(Json::array({std::string("\xED\xA0\xBD")}));         // a lone high surrogate in UTF-8 (CESU)
-  refused(Json::array({std::string("a\xED\xB8\x80")}));        // a lone low surrogate
-  refused(Json::array({std::string("\xC0\xAF")}));             // overlong
-  refused(Json::array({std::string("\xF0\x9F\x98")}));         // truncated emoji
-  refused(Json::array({std::string("\xF4\x90\x80\x80")}));     // above U+10FFFF
+  refused(Json::array({std::string("\xED\xA0\xBD")}));      // a lone high surrogate in UTF-8 (CESU)
+  refused(Json::array({std::string("a\xED\xB8\x80")}));     // a lone low surrogate
+  refused(Json::array({std::string("\xC0\xAF")}));          // overlong
+  refused(Json::array({std::string("\xF0\x9F\x98")}));      // truncated emoji
+  refused(Json::array({std::string("\xF4\x90\x80\x80")}));  // above U+10FFFF
   refused(Json::array({std::string("\xFF")}));
   std::string ok_error;
   EXPECT_TRUE(TextOperation::from_json(Json::array(), ok_error));
@@ -173,9 +194,15 @@ TEST(NotesOt, ParseRefusesWhatIsNotANormalisedValidOperation) {
     std::uniform_int_distribution<std::size_t> at(0, wire.size());
     std::size_t i = at(rng);
     switch (std::uniform_int_distribution<int>(0, 4)(rng)) {
-      case 0: wire.insert(wire.begin() + static_cast<std::ptrdiff_t>(i), 0); break;
-      case 1: wire.insert(wire.begin() + static_cast<std::ptrdiff_t>(i), std::string("\xED\xA0\xBD")); break;
-      case 2: wire.insert(wire.begin() + static_cast<std::ptrdiff_t>(i), std::string("x\xE4\xB8")); break;
+      case 0:
+        wire.insert(wire.begin() + static_cast<std::ptrdiff_t>(i), 0);
+        break;
+      case 1:
+        wire.insert(wire.begin() + static_cast<std::ptrdiff_t>(i), std::string("\xED\xA0\xBD"));
+        break;
+      case 2:
+        wire.insert(wire.begin() + static_cast<std::ptrdiff_t>(i), std::string("x\xE4\xB8"));
+        break;
       case 3: {  // split a component into two of one kind
         if (i >= wire.size()) i = wire.size() - 1;
         Json c = wire[i];
@@ -187,10 +214,13 @@ TEST(NotesOt, ParseRefusesWhatIsNotANormalisedValidOperation) {
         }
         break;
       }
-      default: wire.insert(wire.begin() + static_cast<std::ptrdiff_t>(i), nullptr); break;
+      default:
+        wire.insert(wire.begin() + static_cast<std::ptrdiff_t>(i), nullptr);
+        break;
     }
     std::string error;
-    if (TextOperation::from_json(wire, error)) return "accepted " + wire.dump(-1, ' ', false, Json::error_handler_t::replace);
+    if (TextOperation::from_json(wire, error))
+      return "accepted " + wire.dump(-1, ' ', false, Json::error_handler_t::replace);
     return "";
   });
 }
@@ -203,8 +233,10 @@ TEST(NotesOt, ComposeHasTheEffectOfBothInTurn) {
     TextOperation b = random_op(rng, a.target_length());
     auto ab = a.compose(b);
     if (!ab) return "compose refused";
-    if (ab->base_length() != a.base_length() || ab->target_length() != b.target_length()) return "lengths";
-    if (ab->apply(doc) != b.apply(after_a)) return "effect differs: " + dump(a) + " then " + dump(b);
+    if (ab->base_length() != a.base_length() || ab->target_length() != b.target_length())
+      return "lengths";
+    if (ab->apply(doc) != b.apply(after_a))
+      return "effect differs: " + dump(a) + " then " + dump(b);
     if (a.compose(random_op(rng, a.target_length() + 1))) return "composed mismatched lengths";
     return "";
   });
@@ -219,10 +251,13 @@ TEST(NotesOt, TransformConvergesTp1) {
     if (!t) return "transform refused";
     auto left = t->second.apply(*a.apply(doc));
     auto right = t->first.apply(*b.apply(doc));
-    if (!left || !right || *left != *right) return "diverges: a=" + dump(a) + " b=" + dump(b) + " doc=" + doc;
+    if (!left || !right || *left != *right)
+      return "diverges: a=" + dump(a) + " b=" + dump(b) + " doc=" + doc;
     // Compose agrees with transform: a∘b' == b∘a'.
-    if (!(a.compose(t->second)->apply(doc) == b.compose(t->first)->apply(doc))) return "compose disagrees";
-    if (TextOperation::transform(a, random_op(rng, length_of(doc) + 1))) return "transformed mismatched bases";
+    if (!(a.compose(t->second)->apply(doc) == b.compose(t->first)->apply(doc)))
+      return "compose disagrees";
+    if (TextOperation::transform(a, random_op(rng, length_of(doc) + 1)))
+      return "transformed mismatched bases";
     return "";
   });
 }
@@ -264,7 +299,8 @@ TEST(NotesOt, InvertUndoes) {
     std::string doc = doc_of(rng);
     TextOperation a = random_op(rng, length_of(doc));
     TextOperation inverse = a.invert(doc);
-    if (inverse.base_length() != a.target_length() || inverse.target_length() != a.base_length()) return "lengths";
+    if (inverse.base_length() != a.target_length() || inverse.target_length() != a.base_length())
+      return "lengths";
     auto back = inverse.apply(*a.apply(doc));
     if (!back || *back != doc) return "does not undo " + dump(a) + " on " + doc;
     return "";
@@ -280,7 +316,8 @@ TEST(NotesOt, CursorTransformKeepsOrderAndRange) {
     std::int64_t i = pos(rng), j = pos(rng);
     if (i > j) std::swap(i, j);
     std::int64_t ti = a.transform_index(i), tj = a.transform_index(j);
-    if (ti > tj) return "order lost: " + std::to_string(i) + "<=" + std::to_string(j) + " in " + dump(a);
+    if (ti > tj)
+      return "order lost: " + std::to_string(i) + "<=" + std::to_string(j) + " in " + dump(a);
     if (ti < 0 || tj > a.target_length()) return "out of range";
     TextRange r = a.transform_range({j, i});
     if (r.anchor != tj || r.head != ti) return "range ends";
@@ -293,7 +330,8 @@ TEST(NotesOt, CursorTransformKeepsOrderAndRange) {
     for (const auto& c : a.components()) {
       using K = pacte_notes::OpComponent::Kind;
       if (c.kind == K::insert) continue;
-      if (c.kind == K::retain) kept += std::max<std::int64_t>(0, std::min(j, at + c.length) - std::max(i, at));
+      if (c.kind == K::retain)
+        kept += std::max<std::int64_t>(0, std::min(j, at + c.length) - std::max(i, at));
       at += c.length;
     }
     if (tj - ti < kept) return "selection shrank below its surviving text";
@@ -317,7 +355,8 @@ TEST(NotesOt, Utf8Validation) {
 namespace {
 
 std::filesystem::path vectors_dir() {
-  if (const char* src = std::getenv("PACTE_SOURCE_DIR")) return std::filesystem::path(src) / "tests" / "vectors";
+  if (const char* src = std::getenv("PACTE_SOURCE_DIR"))
+    return std::filesystem::path(src) / "tests" / "vectors";
   // Tests run from inside the build folder, itself inside the source tree.
   for (auto dir = std::filesystem::current_path(); !dir.empty(); dir = dir.parent_path()) {
     if (std::filesystem::exists(dir / "tests" / "vectors" / "notes-ot-ts.json") ||
@@ -331,13 +370,14 @@ std::filesystem::path vectors_dir() {
 TextOperation parse_or_fail(const Json& wire) {
   std::string error;
   auto op = TextOperation::from_json(wire, error);
-  if (!op) throw std::runtime_error("vector holds an invalid operation " + wire.dump() + ": " + error);
+  if (!op)
+    throw std::runtime_error("vector holds an invalid operation " + wire.dump() + ": " + error);
   return *op;
 }
 
 /// Every result one case expects, computed by this implementation.
-Json expected_case(const std::string& doc, const TextOperation& a, const TextOperation& b, const TextOperation& c,
-                   const std::vector<std::int64_t>& indices) {
+Json expected_case(const std::string& doc, const TextOperation& a, const TextOperation& b,
+                   const TextOperation& c, const std::vector<std::int64_t>& indices) {
   std::string after_a = *a.apply(doc);
   auto t = *TextOperation::transform(a, b);
   auto ac = *a.compose(c);
@@ -395,7 +435,8 @@ TEST(NotesOtVectors, TypeScriptVectorsGiveTheSameResults) {
   auto dir = vectors_dir();
   ASSERT_FALSE(dir.empty());
   std::ifstream in(dir / "notes-ot-ts.json");
-  ASSERT_TRUE(in) << "missing tests/vectors/notes-ot-ts.json (written by web-client/test/notes-ot.test.ts)";
+  ASSERT_TRUE(in)
+      << "missing tests/vectors/notes-ot-ts.json (written by web-client/test/notes-ot.test.ts)";
   Json vectors = Json::parse(in);
   const Json cases = vectors.at("cases");
   ASSERT_GE(cases.size(), 100u);
@@ -405,8 +446,8 @@ TEST(NotesOtVectors, TypeScriptVectorsGiveTheSameResults) {
     std::string doc = v.at("doc");
     ASSERT_TRUE(utf8_code_points(doc));
     std::vector<std::int64_t> indices = v.at("indices");
-    Json mine = expected_case(doc, parse_or_fail(v.at("a")), parse_or_fail(v.at("b")), parse_or_fail(v.at("c")),
-                              indices);
+    Json mine = expected_case(doc, parse_or_fail(v.at("a")), parse_or_fail(v.at("b")),
+                              parse_or_fail(v.at("c")), indices);
     EXPECT_EQ(mine, v);
   }
 }

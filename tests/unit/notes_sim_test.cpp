@@ -43,7 +43,8 @@ std::uint64_t env_number(const char* name, std::uint64_t fallback) {
   return v && *v ? std::strtoull(v, nullptr, 10) : fallback;
 }
 
-const std::vector<std::string> kPieces = {"a", "b", " ", "\n", "é", "e\xCC\x81", "中", "文", "😀", "👍🏽", "👨‍👩‍👧", "🇫🇷"};
+const std::vector<std::string> kPieces = {
+    "a", "b", " ", "\n", "é", "e\xCC\x81", "中", "文", "😀", "👍🏽", "👨‍👩‍👧", "🇫🇷"};
 constexpr std::int64_t kWorkspace = 7;
 
 TextOperation parse(const Json& wire) {
@@ -53,7 +54,9 @@ TextOperation parse(const Json& wire) {
   return *op;
 }
 
-std::int64_t length_of(const std::string& text) { return *pacte_notes::utf8_code_points(text); }
+std::int64_t length_of(const std::string& text) {
+  return *pacte_notes::utf8_code_points(text);
+}
 
 /// The server: database, dispatcher with the notes plugin, engine run without a thread.
 struct Server {
@@ -70,17 +73,22 @@ struct Server {
     db->migrate("core", core_migrations());
     db->migrate("plugin:notes", plugin->migrations());
     db->exec(
-        "INSERT OR IGNORE INTO people(id, email, name, created_at) VALUES (1, 'a@x', 'A', 'now'), (2, 'b@x', 'B', 'now');"
-        "INSERT OR IGNORE INTO workspaces(id, key, name, kind, created_at) VALUES (7, 'w', 'W', 'k', 'now');"
-        "INSERT OR IGNORE INTO workspace_members(workspace_id, person_id, role) VALUES (7, 1, 'member'), (7, 2, 'owner');"
-        "INSERT OR IGNORE INTO workspace_plugins(workspace_id, plugin, enabled) VALUES (7, 'notes', 1);");
-    dispatcher.add_scope("workspace", [](Context& ctx, std::int64_t id) -> std::optional<std::int64_t> {
-      auto& q = ctx.sql("SELECT id FROM workspaces WHERE id = ?");
-      q.bind(1, id);
-      bool found = q.step();
-      q.reset();
-      return found ? std::optional<std::int64_t>(id) : std::nullopt;
-    });
+        "INSERT OR IGNORE INTO people(id, email, name, created_at) VALUES (1, 'a@x', 'A', 'now'), "
+        "(2, 'b@x', 'B', 'now');"
+        "INSERT OR IGNORE INTO workspaces(id, key, name, kind, created_at) VALUES (7, 'w', 'W', "
+        "'k', 'now');"
+        "INSERT OR IGNORE INTO workspace_members(workspace_id, person_id, role) VALUES (7, 1, "
+        "'member'), (7, 2, 'owner');"
+        "INSERT OR IGNORE INTO workspace_plugins(workspace_id, plugin, enabled) VALUES (7, "
+        "'notes', 1);");
+    dispatcher.add_scope("workspace",
+                         [](Context& ctx, std::int64_t id) -> std::optional<std::int64_t> {
+                           auto& q = ctx.sql("SELECT id FROM workspaces WHERE id = ?");
+                           q.bind(1, id);
+                           bool found = q.step();
+                           q.reset();
+                           return found ? std::optional<std::int64_t>(id) : std::nullopt;
+                         });
     dispatcher.set_current_plugin("notes");
     plugin->register_operations(dispatcher);
     dispatcher.set_current_plugin("");
@@ -124,7 +132,7 @@ struct Client {
   Json sent;                              // the submit's arguments, exactly as first sent
   std::optional<TextOperation> buffer;
   bool connected = true;
-  int epoch = 0;           // bumped on disconnect: late messages of an old connection are lost
+  int epoch = 0;            // bumped on disconnect: late messages of an old connection are lost
   std::deque<Json> outbox;  // requests written but not yet received by the server
   std::deque<Message> inbox;
   bool catching_up = false;
@@ -132,7 +140,8 @@ struct Client {
 
 // What a run exercised (printed, so that a run that tests nothing shows).
 struct Stats {
-  std::int64_t edits = 0, disconnects = 0, restarts = 0, duplicates = 0, catch_ups = 0, revisions = 0;
+  std::int64_t edits = 0, disconnects = 0, restarts = 0, duplicates = 0, catch_ups = 0,
+               revisions = 0;
 };
 Stats stats;
 
@@ -146,7 +155,8 @@ struct Simulation {
   int counter = 0;
   std::string failure;
 
-  Simulation(std::uint64_t seed, std::size_t n, std::string path) : rng(seed), db_path(std::move(path)) {
+  Simulation(std::uint64_t seed, std::size_t n, std::string path)
+      : rng(seed), db_path(std::move(path)) {
     server = std::make_unique<Server>(db_path);
     clients.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -169,7 +179,9 @@ struct Simulation {
   }
 
   bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; }
-  std::size_t pick(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); }
+  std::size_t pick(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+  }
 
   void send(std::size_t c, const std::string& op, Json args) {
     std::string id = "r" + std::to_string(++counter);
@@ -178,7 +190,10 @@ struct Simulation {
 
   void submit_inflight(std::size_t c) {
     Client& cl = clients[c];
-    cl.sent = {{"note", note}, {"base_rev", cl.rev}, {"client_id", cl.id}, {"seq", ++cl.seq},
+    cl.sent = {{"note", note},
+               {"base_rev", cl.rev},
+               {"client_id", cl.id},
+               {"seq", ++cl.seq},
                {"op", cl.inflight->to_json()}};
     send(c, "notes.submit", cl.sent);
   }
@@ -188,7 +203,9 @@ struct Simulation {
     // A random edit: replace a span with a few pieces (like typing, deleting, pasting).
     std::int64_t n = length_of(cl.text);
     std::int64_t at = std::uniform_int_distribution<std::int64_t>(0, n)(rng);
-    std::int64_t del = chance(0.3) ? std::uniform_int_distribution<std::int64_t>(0, std::min<std::int64_t>(5, n - at))(rng) : 0;
+    std::int64_t del = chance(0.3) ? std::uniform_int_distribution<std::int64_t>(
+                                         0, std::min<std::int64_t>(5, n - at))(rng)
+                                   : 0;
     std::string ins;
     int pieces = chance(0.2) ? 0 : std::uniform_int_distribution<int>(1, 4)(rng);
     if (del == 0 && pieces == 0) pieces = 1;
@@ -266,7 +283,8 @@ struct Simulation {
       ++stats.catch_ups;
       cl.catching_up = false;
       for (const auto& d : result["ops"]) receive_op(c, d);
-    } else if (result.contains("rev") && result["rev"].get<std::int64_t>() > cl.rev && !cl.catching_up) {
+    } else if (result.contains("rev") && result["rev"].get<std::int64_t>() > cl.rev &&
+               !cl.catching_up) {
       // Acknowledged, but its broadcast (or earlier ones) did not arrive: catch up.
       cl.catching_up = true;
       send(c, "notes.ops", {{"note", note}, {"since", cl.rev}});
@@ -299,8 +317,12 @@ struct Simulation {
         auto [c, epoch] = it->second;
         requests.erase(it);
         if (!clients[c].connected || clients[c].epoch != epoch) continue;  // the reply is lost
-        Json frame = comp.result.is_ok() ? Json{{"ok", true}, {"result", comp.result.value()}}
-                                         : Json{{"ok", false}, {"error", {{"code", std::string(to_string(comp.result.error().code))}, {"message", comp.result.error().message}}}};
+        Json frame = comp.result.is_ok()
+                         ? Json{{"ok", true}, {"result", comp.result.value()}}
+                         : Json{{"ok", false},
+                                {"error",
+                                 {{"code", std::string(to_string(comp.result.error().code))},
+                                  {"message", comp.result.error().message}}}};
         clients[c].inbox.push_back({true, comp.client_id, std::move(frame), {}});
       }
       for (auto& out : b.outputs) {
@@ -355,8 +377,10 @@ struct Simulation {
     } else if (r < 0.9) {
       run_server();
     } else if (r < 0.93) {
-      if (clients[c].connected) disconnect(c);
-      else reconnect(c);
+      if (clients[c].connected)
+        disconnect(c);
+      else
+        reconnect(c);
     } else if (r < 0.935 && restarts) {
       restart();
     } else {
@@ -380,7 +404,8 @@ struct Simulation {
         while (!clients[c].inbox.empty()) deliver(c);
       if (!pending && requests.empty()) {
         bool idle = true;
-        for (auto& cl : clients) idle = idle && cl.outbox.empty() && cl.inbox.empty() && !cl.inflight;
+        for (auto& cl : clients)
+          idle = idle && cl.outbox.empty() && cl.inbox.empty() && !cl.inflight;
         if (idle) return;
       }
     }
@@ -399,10 +424,15 @@ struct Simulation {
       if (cl.buffer || cl.inflight) return "client " + cl.id + " has pending edits";
       // Every operation it sent was applied, once.
       std::int64_t applied =
-          server->scalar("SELECT COUNT(DISTINCT seq) FROM notes_ops WHERE note_id = " + n + " AND client_id = '" + cl.id + "'");
-      std::int64_t rows = server->scalar("SELECT COUNT(*) FROM notes_ops WHERE note_id = " + n + " AND client_id = '" + cl.id + "'");
-      if (applied != cl.seq || rows != cl.seq) return "client " + cl.id + " sent " + std::to_string(cl.seq) + ", applied " + std::to_string(rows);
-      if (cl.seq > 0 && server->scalar("SELECT MAX(seq) FROM notes_ops WHERE note_id = " + n + " AND client_id = '" + cl.id + "'") != cl.seq)
+          server->scalar("SELECT COUNT(DISTINCT seq) FROM notes_ops WHERE note_id = " + n +
+                         " AND client_id = '" + cl.id + "'");
+      std::int64_t rows = server->scalar("SELECT COUNT(*) FROM notes_ops WHERE note_id = " + n +
+                                         " AND client_id = '" + cl.id + "'");
+      if (applied != cl.seq || rows != cl.seq)
+        return "client " + cl.id + " sent " + std::to_string(cl.seq) + ", applied " +
+               std::to_string(rows);
+      if (cl.seq > 0 && server->scalar("SELECT MAX(seq) FROM notes_ops WHERE note_id = " + n +
+                                       " AND client_id = '" + cl.id + "'") != cl.seq)
         return "sequence numbers";
     }
     // Gapless revisions 1..rev.
@@ -414,8 +444,10 @@ struct Simulation {
     std::int64_t snap = server->scalar("SELECT MAX(rev) FROM notes_snapshots WHERE note_id = " + n);
     if (snap != rev - rev % pacte_notes::NotesPlugin::kSnapshotEvery) return "snapshot missing";
     for (std::int64_t from : {snap, std::int64_t{0}}) {
-      std::string text = server->text("SELECT text FROM notes_snapshots WHERE note_id = " + n + " AND rev = " + std::to_string(from));
-      auto& q = server->db->prepare("SELECT op FROM notes_ops WHERE note_id = ? AND rev > ? ORDER BY rev");
+      std::string text = server->text("SELECT text FROM notes_snapshots WHERE note_id = " + n +
+                                      " AND rev = " + std::to_string(from));
+      auto& q = server->db->prepare(
+          "SELECT op FROM notes_ops WHERE note_id = ? AND rev > ? ORDER BY rev");
       q.bind(1, note).bind(2, from);
       std::vector<std::string> ops;
       while (q.step()) ops.push_back(q.text(0));
@@ -431,12 +463,14 @@ struct Simulation {
   }
 };
 
-void run_seeds(std::uint64_t first, std::uint64_t seeds, std::uint64_t steps, std::size_t clients, bool file_db) {
+void run_seeds(std::uint64_t first, std::uint64_t seeds, std::uint64_t steps, std::size_t clients,
+               bool file_db) {
   for (std::uint64_t seed = first; seed < first + seeds; ++seed) {
     std::string path = ":memory:";
     std::filesystem::path dir;
     if (file_db) {
-      dir = std::filesystem::temp_directory_path() / ("pacte-notes-sim-" + std::to_string(::getpid()) + "-" + std::to_string(seed));
+      dir = std::filesystem::temp_directory_path() /
+            ("pacte-notes-sim-" + std::to_string(::getpid()) + "-" + std::to_string(seed));
       std::filesystem::create_directories(dir);
       path = (dir / "notes.sqlite3").string();
     }
@@ -452,13 +486,15 @@ void run_seeds(std::uint64_t first, std::uint64_t seeds, std::uint64_t steps, st
         // Restart once more: the file alone gives the same text.
         std::string before = sim.server->text("SELECT text FROM notes_notes");
         sim.restart();
-        if (sim.server->text("SELECT text FROM notes_notes") != before) why = "text lost over a restart";
+        if (sim.server->text("SELECT text FROM notes_notes") != before)
+          why = "text lost over a restart";
       }
     }
     if (!dir.empty()) std::filesystem::remove_all(dir);
     if (!why.empty()) {
       ADD_FAILURE() << "simulation fails with seed " << seed << (file_db ? " (file database)" : "")
-                    << "; rerun it alone with PACTE_NOTES_SIM_FIRST_SEED=" << (file_db ? seed - 100000 : seed)
+                    << "; rerun it alone with PACTE_NOTES_SIM_FIRST_SEED="
+                    << (file_db ? seed - 100000 : seed)
                     << " PACTE_NOTES_SIM_SEEDS=1 PACTE_NOTES_SIM_FILE_SEEDS=1: " << why;
       return;
     }
@@ -466,12 +502,15 @@ void run_seeds(std::uint64_t first, std::uint64_t seeds, std::uint64_t steps, st
     stats.revisions += rev;
   }
   auto& st = stats;
-  std::printf("notes simulation: %llu seeds x %llu steps x %zu clients%s: %lld edits, %lld revisions, %lld disconnects, "
-              "%lld restarts, %lld duplicate submits answered, %lld catch-ups\n",
-              static_cast<unsigned long long>(seeds), static_cast<unsigned long long>(steps), clients,
-              file_db ? " (file database)" : "", static_cast<long long>(st.edits), static_cast<long long>(st.revisions),
-              static_cast<long long>(st.disconnects), static_cast<long long>(st.restarts),
-              static_cast<long long>(st.duplicates), static_cast<long long>(st.catch_ups));
+  std::printf(
+      "notes simulation: %llu seeds x %llu steps x %zu clients%s: %lld edits, %lld revisions, %lld "
+      "disconnects, "
+      "%lld restarts, %lld duplicate submits answered, %lld catch-ups\n",
+      static_cast<unsigned long long>(seeds), static_cast<unsigned long long>(steps), clients,
+      file_db ? " (file database)" : "", static_cast<long long>(st.edits),
+      static_cast<long long>(st.revisions), static_cast<long long>(st.disconnects),
+      static_cast<long long>(st.restarts), static_cast<long long>(st.duplicates),
+      static_cast<long long>(st.catch_ups));
   st = {};
 }
 
@@ -479,10 +518,12 @@ void run_seeds(std::uint64_t first, std::uint64_t seeds, std::uint64_t steps, st
 
 TEST(NotesSimulation, ManyClientsConvergeOnAnInMemoryDatabase) {
   run_seeds(env_number("PACTE_NOTES_SIM_FIRST_SEED", 1), env_number("PACTE_NOTES_SIM_SEEDS", 200),
-            env_number("PACTE_NOTES_SIM_STEPS", 1000), env_number("PACTE_NOTES_SIM_CLIENTS", 8), false);
+            env_number("PACTE_NOTES_SIM_STEPS", 1000), env_number("PACTE_NOTES_SIM_CLIENTS", 8),
+            false);
 }
 
 TEST(NotesSimulation, ManyClientsConvergeAcrossServerRestartsFromAFile) {
-  run_seeds(env_number("PACTE_NOTES_SIM_FIRST_SEED", 1) + 100000, env_number("PACTE_NOTES_SIM_FILE_SEEDS", 4),
-            env_number("PACTE_NOTES_SIM_STEPS", 1000), env_number("PACTE_NOTES_SIM_CLIENTS", 8), true);
+  run_seeds(env_number("PACTE_NOTES_SIM_FIRST_SEED", 1) + 100000,
+            env_number("PACTE_NOTES_SIM_FILE_SEEDS", 4), env_number("PACTE_NOTES_SIM_STEPS", 1000),
+            env_number("PACTE_NOTES_SIM_CLIENTS", 8), true);
 }
