@@ -434,6 +434,12 @@ export class NotesPanel extends LitElement {
         }
       }),
       c.on<CursorData>('notes.cursor', (ev) => this.onCursor(ev)),
+      c.on<{ note: number }>('notes.version_named', (ev) => {
+        if (this.mine(ev) && ev.data.note === this.openNote?.id) void this.loadVersions();
+      }),
+      c.on<{ plugin: string }>('plugins.enabled', (ev) => {
+        if (this.mine(ev) && ev.data?.plugin === 'notes') void this.load();
+      }),
       c.onState((state: ConnectionState) => this.onConnection(state)),
       c.onResync((target) => {
         if (target === this.workspace?.id) void this.load();
