@@ -68,7 +68,7 @@ const fr = {
   newHint: 'Par exemple : « Comité de pilotage du 12 mars, point 2 ».',
   create: 'Créer la note',
   missingTitle: 'Saisissez un titre.',
-  item: 'point {n} de l’ordre du jour',
+  item: 'ordre du jour',
   open: 'Ouvrir',
   editorLabel: 'Texte de la note « {title} »',
   readOnly: 'Lecture seule : votre rôle ne permet pas de modifier cette note.',
@@ -110,7 +110,7 @@ const en: Record<Key, string> = {
   newHint: 'For example: “Steering committee of 12 March, item 2”.',
   create: 'Create the note',
   missingTitle: 'Enter a title.',
-  item: 'agenda item {n}',
+  item: 'agenda',
   open: 'Open',
   editorLabel: 'Text of the note “{title}”',
   readOnly: 'Read only: your role does not allow editing this note.',
@@ -475,6 +475,10 @@ export class NotesPanel extends LitElement {
       if (this.workspace.id !== ws) return;
       this.notes = r.notes;
       this.status = 'ready';
+      // A link such as /w/3/p/notes?note=12 (from the agenda's items) opens that note.
+      const wanted = Number(new URLSearchParams(location.search).get('note'));
+      const linked = r.notes.find((n) => n.id === wanted);
+      if (linked && !this.openNote) await this.open(linked);
     } catch (err) {
       this.status = 'error';
       this.loadError = errorText(err);
@@ -730,7 +734,7 @@ export class NotesPanel extends LitElement {
                 aria-current=${this.openNote?.id === n.id ? 'true' : 'false'}
                 @click=${() => void this.open(n)}
               >
-                ${n.title}${n.agenda_item !== null ? html` <span class="tag">${tr('item', { n: n.agenda_item })}</span>` : nothing}
+                ${n.title}${n.agenda_item !== null ? html` <span class="tag" data-agenda-item=${n.agenda_item}>${tr('item')}</span>` : nothing}
               </button>
             </li>`,
         )}

@@ -160,4 +160,15 @@ export default function ({ step, S, fail, newPage, signIn, openWorkspace, server
     await shot(a, 'notes-history.png');
     await runAxe(a, 'the notes history');
   });
+
+  step('notes: a link with ?note= opens the note directly', async () => {
+    const a = S.a.page;
+    const id = await a.locator('pacte-panel-notes [data-testid="notes-open-note"]').getAttribute('data-note');
+    const url = new URL(a.url());
+    const c = S.notesC.page;
+    await c.goto(`${url.origin}${url.pathname}?note=${id}`);
+    await c.locator(editor).waitFor({ state: 'visible' });
+    const [mine, theirs] = await Promise.all([a.locator(editor).inputValue(), c.locator(editor).inputValue()]);
+    if (mine !== theirs) fail(`the linked note shows ${JSON.stringify(theirs)}, A has ${JSON.stringify(mine)}`);
+  });
 }
