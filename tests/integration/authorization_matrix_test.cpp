@@ -74,6 +74,11 @@ const std::map<std::string, Rule> kExpected = {
     {"agenda.publish_minutes", Rule::owner},   {"agenda.create_feed", Rule::authenticated},
     {"agenda.feeds", Rule::authenticated},     {"agenda.revoke_feed", Rule::authenticated},
     {"agenda.cadence", Rule::authenticated},
+    {"notes.create", Rule::member},            {"notes.list", Rule::observer},
+    {"notes.open", Rule::observer},            {"notes.submit", Rule::member},
+    {"notes.ops", Rule::observer},             {"notes.cursor", Rule::member},
+    {"notes.export", Rule::observer},          {"notes.history", Rule::observer},
+    {"notes.text_at", Rule::observer},         {"notes.version.name", Rule::member},
 };
 
 enum Who { anonymous, non_member, observer, member, owner, admin };
@@ -146,6 +151,10 @@ TEST(AuthorizationMatrix, EveryOperationEnforcesItsRuleForEveryRole) {
   auto member_id = api(server.port(), t_member, "session.me").json()["result"]["person"]["id"].get<std::int64_t>();
   auto action = api(server.port(), t_member, "agenda.add_action", {{"item", item_id}, {"what", "a"}, {"owner_person", member_id}}).json();
   ASSERT_EQ(action["ok"], true) << action;
+  // A note of the copil, for the notes.* operations that take one.
+  auto note = api(server.port(), t_member, "notes.create", {{"workspace", copil}, {"title", "Matrice"}}).json();
+  ASSERT_EQ(note["ok"], true) << note;
+  std::int64_t note_id = note["result"]["note"]["id"];
   auto non_member_id = api(server.port(), t_non_member, "session.me").json()["result"]["person"]["id"].get<std::int64_t>();
   // A document of the copil (owner) and a proposal on it by the member, for the documents.* rows.
   auto doc = api(server.port(), t_owner, "documents.create",
@@ -184,6 +193,7 @@ TEST(AuthorizationMatrix, EveryOperationEnforcesItsRuleForEveryRole) {
     if (args.contains("item")) args["item"] = item_id;
     if (args.contains("decision")) args["decision"] = decision["result"]["decision"]["id"];
     if (args.contains("action")) args["action"] = action["result"]["action"]["id"];
+    if (args.contains("note")) args["note"] = note_id;
     for (Who who : {anonymous, non_member, observer, member, owner, admin}) {
       auto r = who == anonymous ? http(server.port(), "POST", "/api/" + name, args.dump()) : api(server.port(), tokens[who], name, args);
       std::string code = r.json()["ok"] == true ? "ok" : r.json()["error"]["code"].get<std::string>();
