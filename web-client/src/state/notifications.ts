@@ -16,6 +16,7 @@
  * It calls `changed()` after every change (the store batches re-renders).
  */
 import type { ProtocolClient } from '../protocol/client';
+import { errorText } from '../i18n';
 import type { DigestMode, EventFrame, Notification, NotificationPrefs, Workspace } from '../protocol/types';
 
 /** Page size of `notifications.list` (the server's default). */
@@ -103,7 +104,7 @@ export class NotificationCenter {
       this.loaded = true;
       this.error = undefined;
     } catch (err) {
-      if (generation === this.generation) this.error = (err as Error).message;
+      if (generation === this.generation) this.error = errorText(err);
     } finally {
       if (generation === this.generation) this.loading = false;
       this.changed();
@@ -126,7 +127,7 @@ export class NotificationCenter {
       if (typeof res.unread === 'number') this.unread = res.unread;
       this.moreBefore = page.length >= NOTIFICATIONS_PAGE;
     } catch (err) {
-      this.error = (err as Error).message;
+      this.error = errorText(err);
     } finally {
       this.loadingOlder = false;
       this.changed();
@@ -189,7 +190,7 @@ export class NotificationCenter {
       this.prefs = await this.client.request<NotificationPrefs>('notifications.prefs.get', {});
       this.prefsError = undefined;
     } catch (err) {
-      this.prefsError = (err as Error).message;
+      this.prefsError = errorText(err);
     }
     this.changed();
   }
