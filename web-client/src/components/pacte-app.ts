@@ -250,7 +250,14 @@ export class PacteApp extends PacteElement {
         if (location.hash.startsWith('#/')) this.followHashLink();
       }),
       store.notifications.onCreated((n) => {
-        this.announcer.notification(n.title);
+        // About the thread on screen: its new message is announced already,
+        // and the notification is read at once.
+        const path = n.link ? linkPath(n.link, store.workspaces.values()) : null;
+        const onScreen =
+          /^\/w\/\d+\/t\/\d+$/.test(location.pathname) &&
+          path?.split('?')[0] === location.pathname &&
+          document.visibilityState !== 'hidden';
+        if (!onScreen) this.announcer.notification(n.title);
         this.markShownNotificationsRead();
       }),
       client.onState((s) => {
