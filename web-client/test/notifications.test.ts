@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProtocolClient } from '../src/protocol/client';
 import { Store } from '../src/state/store';
-import { NOTIFICATIONS_PAGE, linkPath } from '../src/state/notifications';
+import { NOTIFICATIONS_PAGE, linkPath, linkToResolve } from '../src/state/notifications';
 import type { Notification, NotificationPrefs, Workspace } from '../src/protocol/types';
 import { Announcer, notificationsText } from '../src/a11y';
 import { setLocale } from '../src/i18n';
@@ -271,6 +271,16 @@ describe('links', () => {
     expect(linkPath('/#/w/pacte/members', list)).toBe('/w/5/members');
     expect(linkPath('/w/4/t/1', list)).toBe('/w/4/t/1');
     expect(linkPath('#/preferences', list)).toBe('/preferences');
+  });
+
+  it('finds the addresses that emails open and that still need a workspace id', () => {
+    expect(linkToResolve('/w/copil/t/12', '', '')).toBe('/w/copil/t/12');
+    expect(linkToResolve('/w/copil/p/agenda', '?meeting=3', '')).toBe('/w/copil/p/agenda?meeting=3');
+    expect(linkToResolve('/', '', '#/w/copil/t/12')).toBe('#/w/copil/t/12');
+    expect(linkToResolve('/w/4/t/12', '', '')).toBeNull();
+    expect(linkToResolve('/', '', '')).toBeNull();
+    expect(linkToResolve('/preferences', '?w=4', '')).toBeNull();
+    expect(linkPath(linkToResolve('/w/copil/p/agenda', '?meeting=3', '')!, list)).toBe('/w/4/p/agenda?meeting=3');
   });
 
   it('keeps an id it does not know (the workspace view says whether it exists)', () => {

@@ -6,7 +6,7 @@ import { forgetUploadLists } from '../attachments';
 import { ProtocolClient, defaultSocketUrl, type ConnectionState } from '../protocol/client';
 import type { SessionMe } from '../protocol/types';
 import { Store } from '../state/store';
-import { linkPath } from '../state/notifications';
+import { linkPath, linkToResolve } from '../state/notifications';
 import './pacte-notifications';
 import './pacte-notification-prefs';
 import './pacte-forgot-password';
@@ -123,7 +123,7 @@ export class PacteApp extends PacteElement {
     };
     document.addEventListener('click', onDocClick);
     this.cleanups.push(() => document.removeEventListener('click', onDocClick));
-    const onHash = () => this.followHashLink();
+    const onHash = () => this.followEmailLink();
     window.addEventListener('hashchange', onHash);
     this.cleanups.push(() => window.removeEventListener('hashchange', onHash));
     // An invitation or password-reset link opens the "choose your password"
@@ -205,14 +205,19 @@ export class PacteApp extends PacteElement {
   };
 
   /**
-   * A notification's link, as emails carry it (`/#/w/copil/t/12`): once the
-   * workspaces are known, the address becomes the client's own route.
+   * A notification's link, as emails carry it (`/w/copil/t/12`, a workspace
+   * key, or `/#/w/…`): once the workspaces are known, the address becomes the
+   * client's own route (`/w/4/t/12`); an unknown key leads home.
    */
-  private followHashLink(): void {
+  private followEmailLink(): void {
     const store = this.store;
-    if (this.phase !== 'ready' || !store?.workspacesLoaded || !location.hash.startsWith('#/')) return;
-    const path = linkPath(location.hash, store.workspaces.values());
-    navigate(path ?? paths.home(), true);
+    if (this.phase !== 'ready' || !store?.workspacesLoaded) return;
+    const link = linkToResolve(location.pathname, location.search, location.hash);
+    if (!link) return;
+    const target = linkPath(link, store.workspaces.values()) ?? paths.home();
+    // Same route, only a hash to drop: navigate() would do nothing.
+    if (target === location.pathname + location.search) history.replaceState(null, '', target);
+    else navigate(target, true);
     this.route = currentRoute();
     this.markShownNotificationsRead();
   }
@@ -247,7 +252,7 @@ export class PacteApp extends PacteElement {
     this.sessionCleanups.push(
       store.subscribe(() => {
         this.tick++;
-        if (location.hash.startsWith('#/')) this.followHashLink();
+        this.followEmailLink();
       }),
       store.notifications.onCreated((n) => {
         // About the thread on screen: its new message is announced already,

@@ -292,3 +292,15 @@ export function linkPath(link: string, workspaces: Iterable<Workspace>): string 
   const rest = parts.slice(3).join('/');
   return `/w/${id}${rest ? `/${rest}` : ''}${query}`;
 }
+
+/**
+ * The address a page was opened with that still needs a workspace's id: a
+ * notification's link as emails carry it (`/w/copil/t/12`, or
+ * `/#/w/copil/t/12`). Null when the address is already a client route.
+ */
+export function linkToResolve(pathname: string, search: string, hash: string): string | null {
+  if (hash.startsWith('#/')) return hash;
+  const m = /^\/w\/([^/]+)/.exec(pathname);
+  if (m && !/^\d+$/.test(m[1])) return pathname + search;
+  return null;
+}
