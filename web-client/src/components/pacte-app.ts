@@ -194,7 +194,11 @@ export class PacteApp extends PacteElement {
 
   /** "Mot de passe oublié ?" (from the sign-in screen, or a reset link that no longer works). */
   private onForgot = (e: CustomEvent<string>) => {
-    this.leaveLink();
+    // Drop a used reset link's token without a navigation: the route change
+    // would send a "choose your password" screen to the sign-in one.
+    this.link = null;
+    if (readPasswordLink(location.search)) history.replaceState(null, '', paths.home());
+    this.route = currentRoute();
     this.forgotEmail = typeof e.detail === 'string' ? e.detail : '';
     this.notice = '';
     this.phase = 'forgot-password';
