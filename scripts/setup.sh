@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libsodium-dev libssl-dev openssl
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev libcurl4-openssl-dev python3-aiosmtpd
   chromium fonts-noto-color-emoji curl
+  libutf8proc-dev
 )
 
 missing=()

@@ -419,6 +419,29 @@ void PollPlugin::register_operations(pacte::Registrar& r) {
   r.add_timer("close_expired", std::chrono::seconds(5), close_expired);
 }
 
+pacte::Json PollPlugin::export_person(pacte::Context& ctx, std::int64_t person) {
+  Json polls = Json::array();
+  auto& p = ctx.sql("SELECT id, workspace_id, question, created_at FROM poll_polls WHERE created_by = ? ORDER BY id");
+  p.bind(1, person);
+  while (p.step())
+    polls.push_back({{"poll", p.int64(0)}, {"workspace", p.int64(1)}, {"question", p.text(2)}, {"created_at", p.text(3)}});
+  p.reset();
+  Json votes = Json::array();
+  auto& v = ctx.sql(
+      "SELECT v.poll_id, p.question, p.options, v.option, v.voted_at FROM poll_votes v JOIN poll_polls p ON p.id = v.poll_id "
+      "WHERE v.person_id = ? ORDER BY v.poll_id");
+  v.bind(1, person);
+  while (v.step()) {
+    Json options = Json::parse(v.text(2));
+    auto option = static_cast<std::size_t>(v.int64(3));
+    votes.push_back({{"poll", v.int64(0)}, {"question", v.text(1)},
+                     {"choice", option < options.size() ? options[option] : Json(nullptr)}, {"voted_at", v.text(4)}});
+  }
+  v.reset();
+  if (polls.empty() && votes.empty()) return nullptr;
+  return {{"polls_created", polls}, {"votes", votes}};
+}
+
 pacte::Json PollPlugin::export_workspace(pacte::Context& ctx, std::int64_t workspace) {
   std::vector<std::int64_t> ids;
   auto& q = ctx.sql("SELECT id FROM poll_polls WHERE workspace_id = ? ORDER BY id");

@@ -22,6 +22,10 @@ class PollPlugin final : public pacte::Plugin {
   void register_operations(pacte::Registrar& registrar) override;
   /// Every poll of the workspace with its counts (never who voted what) for the export.
   pacte::Json export_workspace(pacte::Context& ctx, std::int64_t workspace) override;
+  /// The person's polls and their own votes, even secret ones (it is their data).
+  pacte::Json export_person(pacte::Context& ctx, std::int64_t person) override;
+  // erase_person: not overridden. Votes stay attached to the erased person's id, which the
+  // core pseudonymises ("Personne supprimée N"): closed polls keep their counts.
 };
 
 }  // namespace pacte_poll

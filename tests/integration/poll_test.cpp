@@ -400,3 +400,22 @@ TEST(Poll, DisabledInAWorkspaceItsOperationsAnswerNotFoundAndItsDataComesBack) {
   EXPECT_EQ(poll["my_vote"], 1);
   EXPECT_EQ(code_of(call(server, csab, "poll.vote", {{"poll", id}, {"option", 0}})), "ok");
 }
+
+TEST(Poll, MyDataExportHoldsMyPollsAndMyOwnSecretVotes) {
+  TestServer server;
+  auto a = sign_in(server, "equipe@ville-chambery.example");
+  auto b = sign_in(server, "equipe@biollay.example");
+  std::int64_t copil = workspace_id(server.port(), a.token, "copil");
+  auto created = api(server.port(), a.token, "poll.create",
+                     {{"workspace", copil}, {"question", "Date du comité ?"}, {"options", {"mardi", "jeudi"}}});
+  ASSERT_EQ(created.status, 200) << created.body;
+  std::int64_t poll = created.json()["result"]["poll"]["id"];
+  ASSERT_EQ(api(server.port(), b.token, "poll.vote", {{"poll", poll}, {"option", 1}}).status, 200);
+  Json mine = api(server.port(), b.token, "me.export").json()["result"];
+  ASSERT_TRUE(mine["plugins"].contains("poll")) << mine.dump();
+  ASSERT_EQ(mine["plugins"]["poll"]["votes"].size(), 1u);
+  EXPECT_EQ(mine["plugins"]["poll"]["votes"][0]["choice"], "jeudi");
+  Json theirs = api(server.port(), a.token, "me.export").json()["result"];
+  EXPECT_EQ(theirs["plugins"]["poll"]["polls_created"][0]["question"], "Date du comité ?");
+  EXPECT_TRUE(theirs["plugins"]["poll"]["votes"].empty());  // nobody else's vote
+}

@@ -65,3 +65,16 @@ TEST(Schema, CheckSchemaRefusesUnsupportedKeywords) {
   EXPECT_FALSE(check_schema(kSchema));
   EXPECT_TRUE(check_schema(Json{{"type", "object"}, {"patternProperties", Json::object()}}));
 }
+
+TEST(Schema, ATypeListAcceptsAnyOfItsTypesAndBadTypesAreRefusedAtRegistration) {
+  Json nullable = {{"type", {"string", "null"}}};
+  EXPECT_FALSE(validate_schema(nullable, Json("hourly")));
+  EXPECT_FALSE(validate_schema(nullable, Json(nullptr)));
+  auto err = validate_schema(nullable, Json(3), "args.mode");
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->field, "args.mode");
+  EXPECT_FALSE(check_schema(nullable));
+  EXPECT_TRUE(check_schema(Json{{"type", {"string", 3}}}));
+  EXPECT_TRUE(check_schema(Json{{"type", "text"}}));
+  EXPECT_TRUE(check_schema(Json{{"type", Json::array()}}));
+}

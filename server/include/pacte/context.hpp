@@ -43,7 +43,7 @@ struct Notification {
   std::string title_en{};
   std::string body_fr{};  // plain text, a few lines; the email's body
   std::string body_en{};
-  std::string link{};     // client route, e.g. "#/w/copil/p/agenda?meeting=3"
+  std::string link{};     // client path, e.g. "/w/12/p/agenda?meeting=3" (or "/w/12/t/40")
   std::vector<EmailAttachment> attachments{};
   /// Emailed at once (signature requests, invitations, reminders) rather than in the
   /// person's digest of unread activity.

@@ -88,6 +88,13 @@ class Plugin {
   /// What the plugin contributes to a workspace's export (engine thread, read only):
   /// a JSON value stored under "plugins"."<name>" in workspace.json. Null: nothing.
   virtual Json export_workspace(Context& /*ctx*/, std::int64_t /*workspace*/) { return nullptr; }
+  /// What the plugin stores about a person (GDPR right of access, `me.export`): a JSON
+  /// value stored under "plugins"."<name>" of the export. Null: nothing.
+  virtual Json export_person(Context& /*ctx*/, std::int64_t /*person*/) { return nullptr; }
+  /// Erases or pseudonymises what the plugin stores about a person (`admin.people.erase`),
+  /// in the erasure's transaction. Records that must be kept (signature evidence) may be
+  /// kept with their personal fields removed; say so in the plugin's README.
+  virtual void erase_person(Context& /*ctx*/, std::int64_t /*person*/) {}
   /// Called once when a pact is first imported, in the import's transaction, after the
   /// core's people, organisations and workspaces exist: demo or initial data. It may use
   /// ctx.call (as the system). Throwing aborts the import (and the start) with the message.

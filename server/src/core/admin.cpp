@@ -80,6 +80,13 @@ Json Admin::export_person(Context& ctx, std::int64_t person) {
   rows("organisations",
        "SELECT o.name, a.capacity, a.signatory FROM affiliations a JOIN organisations o ON o.id = a.organisation_id WHERE a.person_id = ?",
        {"organisation", "capacity", "signatory"});
+  rows("notifications",
+       "SELECT kind, title_fr, body_fr, link, created_at, read_at FROM notifications WHERE person_id = ? ORDER BY id",
+       {"kind", "title", "body", "link", "created_at", "read_at"});
+  rows("notification_prefs", "SELECT email, digest, workspaces FROM notification_prefs WHERE person_id = ?",
+       {"email", "digest", "workspaces"});
+  rows("emails", "SELECT subject, status, created_at, sent_at FROM email_outbox WHERE person_id = ? ORDER BY id",
+       {"subject", "status", "created_at", "sent_at"});
   rows("sessions", "SELECT created_at, last_seen, address, user_agent FROM sessions WHERE person_id = ?",
        {"created_at_ms", "last_seen_ms", "address", "user_agent"});
   rows("api_tokens", "SELECT name, scope, created_at, revoked_at FROM api_tokens WHERE person_id = ?",
@@ -117,7 +124,9 @@ void Admin::erase_person(EngineContext& ctx, std::int64_t person, std::int64_t a
   for (auto sql : {"DELETE FROM sessions WHERE person_id = ?", "DELETE FROM api_tokens WHERE person_id = ?",
                    "DELETE FROM invitations WHERE person_id = ?", "DELETE FROM read_markers WHERE person_id = ?",
                    "DELETE FROM reactions WHERE person_id = ?", "DELETE FROM personal_events WHERE person_id = ?",
-                   "DELETE FROM workspace_members WHERE person_id = ?", "DELETE FROM affiliations WHERE person_id = ?"}) {
+                   "DELETE FROM workspace_members WHERE person_id = ?", "DELETE FROM affiliations WHERE person_id = ?",
+                   "DELETE FROM notifications WHERE person_id = ?", "DELETE FROM notification_prefs WHERE person_id = ?",
+                   "DELETE FROM email_outbox WHERE person_id = ?"}) {
     auto& d = ctx.sql(sql);
     d.bind(1, person).run();
   }
@@ -201,7 +210,9 @@ void Admin::register_operations(Dispatcher& d) {
              return Result::fail(ErrorCode::conflict, "you cannot erase yourself", "vous ne pouvez pas vous effacer");
            if (!exists(ctx, "SELECT 1 FROM people WHERE id = ?", person))
              return Result::fail(ErrorCode::not_found, "no such person", "personne introuvable");
-           erase_person(static_cast<EngineContext&>(ctx), person, call.caller.person, call.caller.address);
+           auto& ec = static_cast<EngineContext&>(ctx);
+           for (auto& h : ec.dispatcher().person_hooks()) h.eraser(ctx, person);
+           erase_person(ec, person, call.caller.person, call.caller.address);
            return Result::ok();
          }});
 
@@ -265,7 +276,16 @@ void Admin::register_operations(Dispatcher& d) {
            // Only a person this invitation creates gets a link from a workspace owner: an
            // existing account (even one without a password yet) is never handed to an
            // owner; an admin issues its links (admin.people.reset_link).
-           if (created) out["invitation_link"] = accounts_.create_link(ctx, person, call.caller.person, "invitation");
+           if (created) {
+             out["invitation_link"] = accounts_.create_link(ctx, person, call.caller.person, "invitation");
+             if (notifications_) {
+               auto& wq = ctx.sql("SELECT name FROM workspaces WHERE id = ?");
+               wq.bind(1, call.workspace);
+               std::string ws_name = wq.step() ? wq.text(0) : "";
+               wq.reset();
+               notifications_->send_link(ec, person, "invitation", out["invitation_link"].get<std::string>(), ws_name);
+             }
+           }
            Accounts::audit(ctx, call.caller.person, "invitation.create", "workspace:" + std::to_string(call.workspace),
                            call.caller.address, {{"person", person}, {"role", role}});
            return Result::ok(out);
@@ -277,7 +297,13 @@ void Admin::register_operations(Dispatcher& d) {
          .handler = [](Context& ctx, const Call& call) {
            Accounts::audit(ctx, call.caller.person, "export.personal_data", "person:" + std::to_string(call.caller.person),
                            call.caller.address);
-           return Result::ok(export_person(ctx, call.caller.person));
+           Json out = export_person(ctx, call.caller.person);
+           auto& ec = static_cast<EngineContext&>(ctx);
+           for (auto& h : ec.dispatcher().person_hooks()) {
+             Json part = h.exporter(ctx, call.caller.person);
+             if (!part.is_null()) out["plugins"][h.plugin] = std::move(part);
+           }
+           return Result::ok(out);
          }});
 }
 

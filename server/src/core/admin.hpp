@@ -3,12 +3,14 @@
 #pragma once
 
 #include "core/accounts.hpp"
+#include "core/notifications.hpp"
 
 namespace pacte {
 
 class Admin {
  public:
-  explicit Admin(Accounts& accounts) : accounts_(accounts) {}
+  /// `notifications` emails invitation links (null: links are only returned).
+  Admin(Accounts& accounts, Notifications* notifications) : accounts_(accounts), notifications_(notifications) {}
   void register_operations(Dispatcher& dispatcher);
 
   /// Everything stored about a person, as JSON (engine thread).
@@ -18,6 +20,7 @@ class Admin {
 
  private:
   Accounts& accounts_;
+  Notifications* notifications_;
 };
 
 }  // namespace pacte

@@ -26,6 +26,7 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   db_ = std::make_unique<Database>(database_path().string(), DatabaseOptions{cfg.synchronous});
   db_->migrate("core", core_migrations());
   db_->migrate("chat", Chat::migrations());
+  db_->migrate("notifications", Notifications::migrations());
 
   // Plugins: those compiled in and enabled in the configuration.
   dispatcher_ = std::make_unique<Dispatcher>();
@@ -54,13 +55,18 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   engine_->set_pool(pool_.get());
   dispatcher_->add_timer("core.scheduled_jobs", std::chrono::seconds(1),
                          [](Context& ctx) { Engine::run_due_jobs(static_cast<EngineContext&>(ctx)); });
+  notifications_ = std::make_unique<Notifications>(*engine_, cfg);
+  notifications_->register_operations(*dispatcher_);
+  engine_->set_notifier([n = notifications_.get()](EngineContext& ctx, std::int64_t person, const Notification& what) {
+    return n->notify(ctx, person, what);
+  });
   accounts_ = std::make_unique<Accounts>(*engine_, *pool_, cfg, options_.cost);
   accounts_->register_operations(*dispatcher_);
   auto workspaces = std::make_shared<Workspaces>(infos, cfg.limits.replay_window);
   workspaces->register_operations(*dispatcher_);
   auto chat = std::make_shared<Chat>();
   chat->register_operations(*dispatcher_);
-  auto admin = std::make_shared<Admin>(*accounts_);
+  auto admin = std::make_shared<Admin>(*accounts_, notifications_.get());
   admin->register_operations(*dispatcher_);
   modules_.push_back(admin);
   modules_.push_back(workspaces);
@@ -71,6 +77,9 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
     dispatcher_->set_current_plugin("");
     Plugin* raw = p.get();
     dispatcher_->add_exporter(p->name(), [raw](Context& ctx, std::int64_t ws) { return raw->export_workspace(ctx, ws); });
+    dispatcher_->add_person_hooks(
+        p->name(), [raw](Context& ctx, std::int64_t person) { return raw->export_person(ctx, person); },
+        [raw](Context& ctx, std::int64_t person) { raw->erase_person(ctx, person); });
   }
   // First start: import the pacts of the configuration.
   for (auto& file : cfg.pacts) {
@@ -110,7 +119,7 @@ void Application::check_plugin(const Plugin& p) {
   for (char c : name) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_');
   static const std::set<std::string> reserved = {
       "chat", "workspaces", "workspace", "session", "admin", "plugins", "sync", "tokens", "orgs", "me", "invitations",
-      "personal", "presence", "password", "login", "logout", "attachments", "export", "resync_required", "hello"};
+      "personal", "presence", "notifications", "notification", "password", "login", "logout", "attachments", "export", "resync_required", "hello"};
   if (!ok || reserved.count(name))
     throw std::runtime_error("plugin name '" + name + "' must be 1 to 40 lower-case letters, digits, '-' or '_', "
                              "and not a name the core uses (chat, workspaces, session, password, attachments…)");
@@ -118,6 +127,7 @@ void Application::check_plugin(const Plugin& p) {
 
 Application::~Application() {
   if (engine_) engine_->stop();
+  if (notifications_) notifications_->stop();
   net_.reset();
   if (pool_) pool_->stop();
 }

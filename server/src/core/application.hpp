@@ -11,6 +11,7 @@
 #include "core/clock.hpp"
 #include "core/governance.hpp"
 #include "core/server_config.hpp"
+#include "core/notifications.hpp"
 #include "pacte/plugin.hpp"
 
 namespace pacte {
@@ -64,6 +65,7 @@ class Application {
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Notifications> notifications_;
   std::unique_ptr<Accounts> accounts_;
   std::unique_ptr<Attachments> attachments_;
   std::vector<std::unique_ptr<Plugin>> plugins_;

@@ -117,6 +117,55 @@ void record_mentions(Context& ctx, std::int64_t message, std::int64_t workspace,
 }
 
 
+
+/// Tells the people a new message concerns: those it mentions (kind "mention") and the
+/// others who took part in the thread (kind "reply"); never its author.
+void notify_message(Context& ctx, const Json& message, std::int64_t thread, std::int64_t workspace, std::int64_t author) {
+  std::int64_t id = message["id"].get<std::int64_t>();
+  std::string title, author_name;
+  {
+    auto& q = ctx.sql("SELECT t.title, p.name FROM threads t, people p WHERE t.id = ? AND p.id = ?");
+    q.bind(1, thread).bind(2, author);
+    if (q.step()) title = q.text(0), author_name = q.text(1);
+    q.reset();
+  }
+  // Mentions read as "@Name" in a notification, not as their markup.
+  static const std::regex markup(R"(@\[([^\]\n]{0,200})\]\((?:person|org):[0-9]{1,18}\))");
+  std::string excerpt = std::regex_replace(message["body"].get<std::string>(), markup, "@$1");
+  if (utf8_length(excerpt) > 200) {
+    std::size_t bytes = 0, cps = 0;
+    while (bytes < excerpt.size() && cps < 199) {
+      unsigned char c = static_cast<unsigned char>(excerpt[bytes]);
+      bytes += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      ++cps;
+    }
+    excerpt = excerpt.substr(0, bytes) + "…";
+  }
+  std::string link = "/w/" + std::to_string(workspace) + "/t/" + std::to_string(thread);
+  std::set<std::int64_t> mentioned;
+  auto& m = ctx.sql("SELECT person_id FROM mentions WHERE message_id = ? AND person_id != ?");
+  m.bind(1, id).bind(2, author);
+  while (m.step()) mentioned.insert(m.int64(0));
+  m.reset();
+  std::set<std::int64_t> followers;
+  auto& f = ctx.sql("SELECT DISTINCT author_id FROM messages WHERE thread_id = ? AND author_id != ? AND id != ?");
+  f.bind(1, thread).bind(2, author).bind(3, id);
+  while (f.step())
+    if (!mentioned.count(f.int64(0))) followers.insert(f.int64(0));
+  f.reset();
+  for (auto person : mentioned)
+    ctx.notify(person, Notification{.kind = "mention", .workspace = workspace,
+                                    .title_fr = author_name + " vous a mentionné·e dans « " + title + " »",
+                                    .title_en = author_name + " mentioned you in \"" + title + "\"",
+                                    .body_fr = excerpt, .body_en = excerpt, .link = link});
+  for (auto person : followers)
+    if (ctx.role_of(person, workspace) != Role::none)
+      ctx.notify(person, Notification{.kind = "reply", .workspace = workspace,
+                                      .title_fr = author_name + " a répondu dans « " + title + " »",
+                                      .title_en = author_name + " replied in \"" + title + "\"",
+                                      .body_fr = excerpt, .body_en = excerpt, .link = link});
+}
+
 }  // namespace
 
 std::vector<Migration> Chat::migrations() {
@@ -297,6 +346,7 @@ void Chat::register_operations(Dispatcher& d) {
            try {
              Json r = create_thread(ctx, call.workspace, call.caller.person, call.args["title"].get<std::string>(),
                                     call.args["body"].get<std::string>(), call.args.value("attachments", Json::array()));
+             notify_message(ctx, r["message"], r["thread"]["id"].get<std::int64_t>(), call.workspace, call.caller.person);
              return Result::ok(r);
            } catch (const Rejected& e) {
              return Result::fail(e.error);
@@ -351,6 +401,7 @@ void Chat::register_operations(Dispatcher& d) {
            }
            std::int64_t seq = ctx.append_event(call.workspace, "chat.message_posted", {{"message", message}},
                                                "message:" + std::to_string(message["id"].get<std::int64_t>()));
+           notify_message(ctx, message, thread, call.workspace, call.caller.person);
            return Result::ok({{"message", message}, {"seq", seq}});
          }});
 

@@ -37,6 +37,18 @@ class Dispatcher : public Registrar {
   using Exporter = std::function<Json(Context&, std::int64_t workspace)>;
   void add_exporter(std::string plugin, Exporter fn) { exporters_.emplace_back(std::move(plugin), std::move(fn)); }
   const std::vector<std::pair<std::string, Exporter>>& exporters() const { return exporters_; }
+  /// A plugin's part of a person's data (Plugin::export_person, Plugin::erase_person).
+  using PersonExporter = std::function<Json(Context&, std::int64_t person)>;
+  using PersonEraser = std::function<void(Context&, std::int64_t person)>;
+  void add_person_hooks(std::string plugin, PersonExporter exporter, PersonEraser eraser) {
+    person_hooks_.push_back({std::move(plugin), std::move(exporter), std::move(eraser)});
+  }
+  struct PersonHooks {
+    std::string plugin;
+    PersonExporter exporter;
+    PersonEraser eraser;
+  };
+  const std::vector<PersonHooks>& person_hooks() const { return person_hooks_; }
 
   const Operation* find(std::string_view name) const;
   const std::map<std::string, Operation, std::less<>>& operations() const { return ops_; }
@@ -56,6 +68,7 @@ class Dispatcher : public Registrar {
   std::vector<Timer> timers_;
   std::map<std::string, std::function<void(Context&, const Json&)>, std::less<>> scheduled_;
   std::vector<std::pair<std::string, Exporter>> exporters_;
+  std::vector<PersonHooks> person_hooks_;
   std::map<std::string, ResourceHandler, std::less<>> resources_;  // "<plugin>/<name>"
   std::string current_plugin_;
 };

@@ -314,6 +314,7 @@ void Engine::run_once() {
 
 void Engine::process(std::vector<Item>& items) {
   EngineContext ctx(db_, clock_, dispatcher_);
+  ctx.notifier = notifier_;
   Batch batch;
   bool began = false;
   try {

@@ -126,6 +126,10 @@ class Engine {
   void set_pool(class WorkerPool* pool) { pool_ = pool; }
   /// Runs the scheduled jobs that are due (engine thread; a core timer calls it).
   static void run_due_jobs(EngineContext& ctx);
+  /// Where Context::notify goes (the notifications module). Set before start().
+  void set_notifier(std::function<std::int64_t(EngineContext&, std::int64_t, const Notification&)> fn) {
+    notifier_ = std::move(fn);
+  }
   /// How long idempotency records are kept.
   void set_idempotency_hours(int h) { idempotency_hours_ = h; }
 
@@ -153,6 +157,7 @@ class Engine {
   std::size_t max_batch_ = 256;
   class WorkerPool* pool_ = nullptr;
   int idempotency_hours_ = 48;
+  std::function<std::int64_t(EngineContext&, std::int64_t, const Notification&)> notifier_;
 };
 
 /// The Context given to handlers, plus engine-only extras for core modules.

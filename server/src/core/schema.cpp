@@ -32,16 +32,26 @@ std::string type_name(const Json& v) {
 std::optional<Error> validate_schema(const Json& schema, const Json& value, const std::string& path) {
   if (!schema.is_object()) return std::nullopt;
   if (auto t = schema.find("type"); t != schema.end()) {
-    const std::string& type = t->get_ref<const std::string&>();
-    bool ok = (type == "object" && value.is_object()) || (type == "array" && value.is_array()) ||
-              (type == "string" && value.is_string()) ||
-              (type == "boolean" && value.is_boolean()) ||
-              (type == "integer" && value.is_number_integer()) ||
-              (type == "number" && value.is_number());
-    if (!ok)
+    // "type" is one name or a list of names (e.g. ["string", "null"]).
+    auto matches = [&value](const std::string& type) {
+      return (type == "object" && value.is_object()) || (type == "array" && value.is_array()) ||
+             (type == "string" && value.is_string()) || (type == "boolean" && value.is_boolean()) ||
+             (type == "integer" && value.is_number_integer()) || (type == "number" && value.is_number()) ||
+             (type == "null" && value.is_null());
+    };
+    std::vector<std::string> types;
+    if (t->is_string()) types.push_back(t->get<std::string>());
+    else if (t->is_array())
+      for (auto& x : *t)
+        if (x.is_string()) types.push_back(x.get<std::string>());
+    bool ok = false;
+    for (auto& type : types) ok = ok || matches(type);
+    if (!ok) {
+      std::string type = types.size() == 1 ? types[0] : t->dump();
       return bad(path, "must be " + std::string(type == "integer" ? "an " : "a ") + type +
                            " (got " + type_name(value) + ")",
                  "doit être de type " + type + " (reçu " + type_name(value) + ")");
+    }
   }
   if (auto e = schema.find("enum"); e != schema.end()) {
     bool found = false;
@@ -118,6 +128,13 @@ std::optional<std::string> check_schema(const Json& schema) {
   if (!schema.is_object()) return "a schema must be an object";
   for (auto& [k, v] : schema.items()) {
     if (!keywords.count(k)) return "unsupported schema keyword '" + k + "'";
+    if (k == "type") {
+      static const std::set<std::string> types = {"object", "array", "string", "boolean", "integer", "number", "null"};
+      bool ok = v.is_string() ? types.count(v.get<std::string>()) > 0 : v.is_array() && !v.empty();
+      if (v.is_array())
+        for (auto& x : v) ok = ok && x.is_string() && types.count(x.get<std::string>()) > 0;
+      if (!ok) return "'type' must be one of object, array, string, boolean, integer, number, null, or a list of them";
+    }
     if (k == "properties") {
       for (auto& [name, sub] : v.items())
         if (auto e = check_schema(sub)) return name + ": " + *e;

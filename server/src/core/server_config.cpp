@@ -89,7 +89,7 @@ ServerConfig ServerConfig::load(const std::filesystem::path& file) {
   if (!root.is_object()) throw ConfigError(file.string() + ": expected a JSON object");
   Reader r{file.string(), root};
   r.known(root, {"listen", "data_dir", "web_root", "allowed_origins", "public_url", "log_level",
-                 "store", "limits", "sessions", "retention", "tls", "plugins", "pacts", "trust_forwarded_for", "password_workers", "$comment"}, "");
+                 "store", "limits", "sessions", "retention", "email", "tls", "plugins", "pacts", "trust_forwarded_for", "password_workers", "$comment"}, "");
 
   ServerConfig c;
   c.file = file;
@@ -139,9 +139,35 @@ ServerConfig ServerConfig::load(const std::filesystem::path& file) {
   }
   if (auto t = r.get(root, "retention")) {
     if (!t->is_object()) r.fail("retention", "expected an object");
-    r.known(*t, {"addresses_days", "audit_days"}, "retention.");
+    r.known(*t, {"addresses_days", "audit_days", "emails_days", "notifications_days"}, "retention.");
+    c.retention.emails_days = static_cast<int>(r.integer(*t, "emails_days", "retention.", 30, 1, 3650));
+    c.retention.notifications_days = static_cast<int>(r.integer(*t, "notifications_days", "retention.", 365, 1, 36500));
     c.retention.addresses_days = static_cast<int>(r.integer(*t, "addresses_days", "retention.", 90, 1, 3650));
     c.retention.audit_days = static_cast<int>(r.integer(*t, "audit_days", "retention.", 730, 1, 36500));
+  }
+  if (auto e = r.get(root, "email")) {
+    if (!e->is_object()) r.fail("email", "expected an object");
+    r.known(*e, {"url", "tls", "username", "password", "password_file", "from", "timeout_seconds", "max_attempts",
+                 "digest_hour", "$comment"}, "email.");
+    auto& E = c.email;
+    E.url = r.str(*e, "url", "email.", "");
+    if (!E.url.empty() && E.url.rfind("smtp://", 0) != 0 && E.url.rfind("smtps://", 0) != 0)
+      r.fail("email.url", "expected smtp://host:port or smtps://host:port");
+    E.tls = r.str(*e, "tls", "email.", "starttls");
+    if (E.tls != "starttls" && E.tls != "opportunistic" && E.tls != "none")
+      r.fail("email.tls", "expected one of starttls, opportunistic, none");
+    E.username = r.str(*e, "username", "email.", "");
+    E.password = r.str(*e, "password", "email.", "");
+    if (auto pf = r.str(*e, "password_file", "email.", ""); !pf.empty()) {
+      std::ifstream pin(pf);
+      if (!pin) r.fail("email.password_file", "cannot read '" + pf + "'");
+      std::getline(pin, E.password);
+    }
+    E.from = r.str(*e, "from", "email.", "Pacte <pacte@localhost>");
+    if (E.from.find('@') == std::string::npos) r.fail("email.from", "expected an address such as Pacte <pacte@example.org>");
+    E.timeout_seconds = static_cast<int>(r.integer(*e, "timeout_seconds", "email.", 30, 1, 600));
+    E.max_attempts = static_cast<int>(r.integer(*e, "max_attempts", "email.", 10, 1, 100));
+    E.digest_hour = static_cast<int>(r.integer(*e, "digest_hour", "email.", 8, 0, 23));
   }
   if (auto t = r.get(root, "tls")) {
     if (!t->is_object()) r.fail("tls", "expected an object");

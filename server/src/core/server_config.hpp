@@ -36,6 +36,21 @@ struct Limits {
 struct Retention {
   int addresses_days = 90;  // IP addresses and user agents (sessions, audit log)
   int audit_days = 730;     // audit log entries
+  int emails_days = 30;     // sent (and dead) emails in the outbox
+  int notifications_days = 365;  // notifications, once read
+};
+
+/// Outgoing email (SMTP). Disabled when `url` is empty: notifications stay in-app.
+struct EmailConfig {
+  std::string url;               // "smtp://host:587" or "smtps://host:465"
+  std::string tls = "starttls";  // "starttls" (required), "opportunistic", "none"; ignored for smtps://
+  std::string username;
+  std::string password;          // or password_file
+  std::string from = "Pacte <pacte@localhost>";
+  int timeout_seconds = 30;
+  int max_attempts = 10;         // then the message is dead-lettered (admin.outbox.list)
+  int digest_hour = 8;           // local hour (Europe/Paris… UTC offset below) of daily digests
+  bool enabled() const { return !url.empty(); }
 };
 
 struct ServerConfig {
@@ -51,6 +66,7 @@ struct ServerConfig {
   std::string synchronous = "full";
   Limits limits;
   Retention retention;
+  EmailConfig email;
   int session_idle_hours = 24 * 7;
   int session_absolute_days = 30;
   std::string tls_certificate;  // PEM paths; both set = native TLS
