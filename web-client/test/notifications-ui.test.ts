@@ -215,6 +215,22 @@ describe('notification preferences', () => {
     expect(el.querySelector('[data-testid="prefs-not-configured"]')!.textContent).toContain('n’est pas configuré');
   });
 
+  it('offers the discussion summary too when the server has that setting', async () => {
+    await signIn([], 0);
+    const el = document.createElement('pacte-notification-prefs') as PacteNotificationPrefs;
+    el.store = store;
+    document.body.append(el);
+    await answer('notifications.prefs.get', { ...prefs, email: { ...prefs.email, digest: false } });
+    await settle(el);
+    const box = el.querySelector<HTMLInputElement>('[data-testid="pref-email"][data-kind="digest"]')!;
+    expect(box.checked).toBe(false);
+    expect(el.querySelector('label[for="pref-email-digest"]')!.textContent).toContain('récapitulatif des discussions');
+    box.checked = true;
+    box.dispatchEvent(new Event('change'));
+    const req = await answer('notifications.prefs.set', { ...prefs, email: { ...prefs.email, digest: true } });
+    expect(req.args).toEqual({ email: { digest: true } });
+  });
+
   it('saves each change at once and says so', async () => {
     const el = await open(4);
     const box = el.querySelector<HTMLInputElement>('[data-kind="reply"]')!;

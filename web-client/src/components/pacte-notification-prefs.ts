@@ -127,7 +127,7 @@ export class PacteNotificationPrefs extends PacteElement {
         : nothing}
       <fieldset class="prefs-group">
         <legend>${t('prefs.emailLegend')}</legend>
-        ${NOTIFICATION_KINDS.map(
+        ${[...NOTIFICATION_KINDS, ...('digest' in (prefs.email ?? {}) ? ['digest' as const] : [])].map(
           (kind) => html`<div class="field check-field">
             <input
               id="pref-email-${kind}"
