@@ -65,6 +65,16 @@ export default function notifications(api) {
       fail(`A's bell count does not rise live (still ${await unreadOf(a)}, was ${N.before})`);
     }
     N.after = await unreadOf(a);
+    // Said politely to screen-reader users (the live region of the shell).
+    try {
+      await a.waitForFunction(
+        () => /Nouvelle notification|nouvelles notifications/.test(document.querySelector('[data-testid="live-region"]')?.textContent ?? ''),
+        null,
+        { timeout: T.short },
+      );
+    } catch {
+      fail(`the live region does not announce the notification (it says "${await a.locator('[data-testid="live-region"]').textContent()}")`);
+    }
     const label = await a.locator(bell).getAttribute('aria-label');
     if (!new RegExp(`^Notifications, ${N.after} non lues?$`).test(label ?? '')) fail(`the bell is named "${label}"`);
     const badge = (await a.locator('[data-testid="notif-count"]').textContent())?.trim();
