@@ -370,7 +370,8 @@ export class PacteApp extends PacteElement {
       const store = this.store;
       this.client
         .request('session.set_locale', { locale: value })
-        .then(() => store.loadWorkspaces())
+        // The server words workspaces' kinds and notifications in the account's language.
+        .then(() => Promise.all([store.loadWorkspaces(), store.notifications.load()]))
         .catch(() => {});
     }
   }
