@@ -63,3 +63,34 @@ TEST(PluginsTogether, MeetingMinutesIncludeTheLiveNotesOfEachItem) {
   EXPECT_NE(markdown.find("Bilan des actions"), std::string::npos) << markdown;
   EXPECT_NE(markdown.find(typed), std::string::npos) << markdown;
 }
+
+TEST(PluginsTogether, ErasingASignatoryKeepsTheEvidenceButDropsTheirConnectionDetails) {
+  TestServer server;
+  Person ville = sign_in(server, "equipe@ville-chambery.example");
+  std::int64_t pacte = workspace_id(server.port(), ville.token, "pacte");
+  std::int64_t campaign = ok(server, ville, "signatures.campaign.list", {{"workspace", pacte}})["campaigns"][0]["id"];
+  Person agnes = sign_in(server, "agnes.daffos@cs-moulins.example");
+  Json opened = ok(server, agnes, "signatures.open", {{"campaign", campaign}});
+  ok(server, agnes, "signatures.sign",
+     {{"campaign", campaign}, {"version_hash", opened["version_hash"]}, {"consent_hash", opened["consent"]["hash"]}});
+
+  // Right of access: the signature and the connection recorded with it.
+  Json mine = ok(server, agnes, "me.export", Json::object());
+  ASSERT_TRUE(mine["plugins"].contains("signatures")) << mine.dump().substr(0, 300);
+  Json sig = mine["plugins"]["signatures"]["signatures"][0];
+  EXPECT_EQ(sig["status"], "signed");
+  ASSERT_EQ(sig["recorded_connection"].size(), 1u);
+  EXPECT_EQ(sig["recorded_connection"][0]["address"], "127.0.0.1");
+
+  // Erasure: the connection details go; the signed trail stays and still verifies.
+  Person admin = sign_in(server, "admin@pacte.example");
+  ok(server, admin, "admin.people.erase", {{"person", agnes.id}});
+  EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM signatures_personal p JOIN signatures_signatories s ON s.id = p.signatory_id "
+                           "WHERE s.person_id = " + std::to_string(agnes.id) + " AND (p.address IS NOT NULL OR p.user_agent IS NOT NULL)"),
+            0);
+  EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM signatures_signatories WHERE status = 'signed' AND person_id = " +
+                               std::to_string(agnes.id)),
+            1);
+  Json verified = ok(server, ville, "signatures.verify", {{"campaign", campaign}});
+  EXPECT_EQ(verified["ok"], true) << verified.dump();
+}
