@@ -67,6 +67,7 @@ export default function ({ step, S, fail, newPage, signIn, openWorkspace, server
 
   step('notes: A creates a note in the copil; B and a third member open it', async () => {
     const a = S.a.page;
+    await openWorkspace(a, 'copil'); // an earlier step may have left A elsewhere
     await openNotesTab(a, 'A');
     await a.fill('pacte-panel-notes [data-testid="notes-new-title"]', TITLE);
     await a.click('pacte-panel-notes [data-testid="notes-create"]');
