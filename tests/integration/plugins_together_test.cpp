@@ -94,3 +94,22 @@ TEST(PluginsTogether, ErasingASignatoryKeepsTheEvidenceButDropsTheirConnectionDe
   Json verified = ok(server, ville, "signatures.verify", {{"campaign", campaign}});
   EXPECT_EQ(verified["ok"], true) << verified.dump();
 }
+
+TEST(PluginsTogether, PrintablePagesCarryAStrictContentSecurityPolicy) {
+  TestServer server;
+  Person ville = sign_in(server, "equipe@ville-chambery.example");
+  std::int64_t pacte = workspace_id(server.port(), ville.token, "pacte");
+  std::int64_t version = ok(server, ville, "documents.list", {{"workspace", pacte}})["documents"][0]["frozen_version"];
+  auto page = http(server.port(), "GET", "/p/documents/print/" + std::to_string(version), {},
+                   {{"Cookie", "pacte_session=" + ville.token}});
+  ASSERT_EQ(page.status, 200) << page.body.substr(0, 200);
+  EXPECT_EQ(page.headers["content-type"].rfind("text/html", 0), 0u);
+  EXPECT_EQ(page.headers["content-security-policy"],
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'");
+  EXPECT_EQ(page.headers["x-content-type-options"], "nosniff");
+  // The Markdown export is not HTML: no policy needed, and never sniffed as HTML.
+  auto md = http(server.port(), "GET", "/p/documents/markdown/" + std::to_string(version), {},
+                 {{"Cookie", "pacte_session=" + ville.token}});
+  ASSERT_EQ(md.status, 200);
+  EXPECT_EQ(md.headers["x-content-type-options"], "nosniff");
+}
