@@ -21,7 +21,7 @@ step "C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 # The same suite, built separately (build/asan) with -fsanitize=address,undefined: any
 # memory error, leak or undefined behaviour fails the run.
 cmake --preset asan >/dev/null
-cmake --build --preset asan
+cmake --build --preset asan --target pacte_unit_tests pacte_integration_tests  # not the benchmarks
 ctest --preset asan -j2
 
 step "web client: unit tests and build"
