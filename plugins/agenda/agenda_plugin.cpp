@@ -2141,6 +2141,72 @@ void AgendaPlugin::register_operations(pacte::Registrar& r) {
   });
 }
 
+// The person's own traces in the agenda: meetings they scheduled, their attendance (and the
+// proxies given to them), the actions they own, their amendments and their calendar feeds
+// (label and dates only: the secret is never stored).
+pacte::Json AgendaPlugin::export_person(pacte::Context& ctx, std::int64_t person) {
+  auto opt = [](pacte::Statement& q, int col) { return q.is_null(col) ? Json(nullptr) : Json(q.text(col)); };
+  Json meetings = Json::array();
+  auto& m = ctx.sql("SELECT id, workspace_id, title, start_local, status, created_at FROM agenda_meetings WHERE created_by = ? ORDER BY id");
+  m.bind(1, person);
+  while (m.step())
+    meetings.push_back({{"meeting", m.int64(0)}, {"workspace", m.int64(1)}, {"title", m.text(2)}, {"start", m.text(3)},
+                        {"status", m.text(4)}, {"created_at", m.text(5)}});
+  m.reset();
+  Json attendance = Json::array();
+  auto& a = ctx.sql(
+      "SELECT a.meeting_id, m.title, m.start_local, a.person_id, a.status, a.proxy_id FROM agenda_attendance a "
+      "JOIN agenda_meetings m ON m.id = a.meeting_id WHERE a.person_id = ?1 OR a.proxy_id = ?1 ORDER BY a.meeting_id");
+  a.bind(1, person);
+  while (a.step()) {
+    bool own = a.int64(3) == person;
+    Json row = {{"meeting", a.int64(0)}, {"title", a.text(1)}, {"start", a.text(2)}};
+    if (own) {
+      row["status"] = a.text(4);
+      row["proxy"] = a.is_null(5) ? Json(nullptr) : Json(a.int64(5));
+    } else {
+      row["proxy_for"] = a.int64(3);  // someone gave this person their proxy
+    }
+    attendance.push_back(std::move(row));
+  }
+  a.reset();
+  Json actions = Json::array();
+  auto& ac = ctx.sql("SELECT id, meeting_id, what, due, status, created_at FROM agenda_actions WHERE owner_person = ? ORDER BY id");
+  ac.bind(1, person);
+  while (ac.step())
+    actions.push_back({{"action", ac.int64(0)}, {"meeting", ac.int64(1)}, {"what", ac.text(2)}, {"due", opt(ac, 3)},
+                       {"status", ac.text(4)}, {"created_at", ac.text(5)}});
+  ac.reset();
+  Json amendments = Json::array();
+  auto& am = ctx.sql(
+      "SELECT x.meeting_id, m.title, x.text, x.created_at FROM agenda_amendments x JOIN agenda_meetings m ON m.id = x.meeting_id "
+      "WHERE x.author_id = ? ORDER BY x.id");
+  am.bind(1, person);
+  while (am.step())
+    amendments.push_back({{"meeting", am.int64(0)}, {"title", am.text(1)}, {"text", am.text(2)}, {"created_at", am.text(3)}});
+  am.reset();
+  Json feeds = Json::array();
+  auto& f = ctx.sql("SELECT label, hint, created_at, last_used_at, revoked_at FROM agenda_feeds WHERE person_id = ? ORDER BY id");
+  f.bind(1, person);
+  while (f.step())
+    feeds.push_back({{"label", f.text(0)}, {"hint", f.text(1)}, {"created_at", f.text(2)}, {"last_used_at", opt(f, 3)},
+                     {"revoked_at", opt(f, 4)}});
+  f.reset();
+  if (meetings.empty() && attendance.empty() && actions.empty() && amendments.empty() && feeds.empty()) return nullptr;
+  return {{"meetings_scheduled", meetings}, {"attendance", attendance}, {"actions_owned", actions},
+          {"minutes_amendments", amendments}, {"calendar_feeds", feeds}};
+}
+
+// The calendar feeds are purely personal: they go. Everything else is the committee's record
+// (who attended, who owns an action, who amended the minutes) and stays under the person's
+// id; the agenda stores no names of its own (it reads people.name when it answers), so the
+// core's pseudonym shows everywhere once it renames the person. Minutes already published are
+// frozen and hashed: they keep the names they were published with, as a signed paper would.
+void AgendaPlugin::erase_person(pacte::Context& ctx, std::int64_t person) {
+  auto& d = ctx.sql("DELETE FROM agenda_feeds WHERE person_id = ?");
+  d.bind(1, person).run();
+}
+
 pacte::Json AgendaPlugin::export_workspace(pacte::Context& ctx, std::int64_t workspace) {
   std::vector<std::int64_t> ids;
   auto& q = ctx.sql("SELECT id FROM agenda_meetings WHERE workspace_id = ? ORDER BY starts_at, id");

@@ -22,6 +22,10 @@ class AgendaPlugin final : public pacte::Plugin {
   std::vector<pacte::Migration> migrations() const override;
   void register_operations(pacte::Registrar& registrar) override;
   pacte::Json export_workspace(pacte::Context& ctx, std::int64_t workspace) override;
+  /// Meetings scheduled, attendance, actions owned, amendments and calendar feeds.
+  pacte::Json export_person(pacte::Context& ctx, std::int64_t person) override;
+  /// Deletes the person's calendar feeds; the rest stays under their id (see README).
+  void erase_person(pacte::Context& ctx, std::int64_t person) override;
   /// Stores the pact's `plugins.agenda` section (templates, quorum, cadence settings).
   void import_pact(pacte::Context& ctx, const pacte::PactImport& pact) override;
 

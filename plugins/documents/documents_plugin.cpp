@@ -1805,6 +1805,70 @@ void DocumentsPlugin::register_operations(pacte::Registrar& r) {
   r.add_resource("print", export_resource(true));
 }
 
+// What the documents hold about a person: the amendments they proposed (and those they
+// decided), their comments, the board validations they recorded and the versions they wrote.
+pacte::Json DocumentsPlugin::export_person(pacte::Context& ctx, std::int64_t person) {
+  auto opt = [](pacte::Statement& q, int col) { return q.is_null(col) ? Json(nullptr) : Json(q.text(col)); };
+  Json proposals = Json::array();
+  auto& p = ctx.sql(
+      "SELECT p.id, d.title, p.kind, p.section_key, p.heading, p.body, p.rationale, p.status, p.created_at, p.decided_at "
+      "FROM documents_proposals p JOIN documents_documents d ON d.id = p.document_id WHERE p.author = ? ORDER BY p.id");
+  p.bind(1, person);
+  while (p.step())
+    proposals.push_back({{"proposal", p.int64(0)}, {"document", p.text(1)}, {"kind", p.text(2)}, {"section", p.text(3)},
+                         {"heading", opt(p, 4)}, {"body", opt(p, 5)}, {"rationale", p.text(6)}, {"status", p.text(7)},
+                         {"created_at", p.text(8)}, {"decided_at", opt(p, 9)}});
+  p.reset();
+  Json decided = Json::array();
+  auto& dq = ctx.sql(
+      "SELECT p.id, d.title, p.status, p.decided_at, p.decision_note FROM documents_proposals p "
+      "JOIN documents_documents d ON d.id = p.document_id WHERE p.decided_by = ? ORDER BY p.id");
+  dq.bind(1, person);
+  while (dq.step())
+    decided.push_back({{"proposal", dq.int64(0)}, {"document", dq.text(1)}, {"status", dq.text(2)},
+                       {"decided_at", opt(dq, 3)}, {"note", opt(dq, 4)}});
+  dq.reset();
+  Json comments = Json::array();
+  auto& c = ctx.sql(
+      "SELECT c.id, d.title, c.proposal_id, c.section_key, c.body, c.created_at FROM documents_comments c "
+      "JOIN documents_documents d ON d.id = c.document_id WHERE c.author = ? ORDER BY c.id");
+  c.bind(1, person);
+  while (c.step())
+    comments.push_back({{"comment", c.int64(0)}, {"document", c.text(1)},
+                        {"proposal", c.is_null(2) ? Json(nullptr) : Json(c.int64(2))}, {"section", opt(c, 3)},
+                        {"body", c.text(4)}, {"created_at", c.text(5)}});
+  c.reset();
+  Json validations = Json::array();
+  auto& v = ctx.sql(
+      "SELECT d.title, x.number, v.organisation_id, v.body, v.meeting_date, v.decision, v.recorded_at "
+      "FROM documents_validations v JOIN documents_documents d ON d.id = v.document_id "
+      "JOIN documents_versions x ON x.id = v.version_id WHERE v.recorded_by = ? ORDER BY v.id");
+  v.bind(1, person);
+  while (v.step())
+    validations.push_back({{"document", v.text(0)}, {"version", v.int64(1)}, {"organisation", v.int64(2)},
+                           {"body", v.text(3)}, {"meeting_date", v.text(4)}, {"decision", v.text(5)},
+                           {"recorded_at", v.text(6)}});
+  v.reset();
+  Json versions = Json::array();
+  auto& w = ctx.sql(
+      "SELECT d.title, x.number, x.label, x.status, x.created_at FROM documents_versions x "
+      "JOIN documents_documents d ON d.id = x.document_id WHERE x.author = ? ORDER BY x.id");
+  w.bind(1, person);
+  while (w.step())
+    versions.push_back({{"document", w.text(0)}, {"version", w.int64(1)}, {"label", w.text(2)}, {"status", w.text(3)},
+                        {"created_at", w.text(4)}});
+  w.reset();
+  if (proposals.empty() && decided.empty() && comments.empty() && validations.empty() && versions.empty()) return nullptr;
+  return {{"proposals", proposals}, {"proposals_decided", decided}, {"comments", comments},
+          {"validations_recorded", validations}, {"versions_authored", versions}};
+}
+
+// Nothing here is purely personal: proposals, comments, validations and versions are the
+// partners' record of how the text was negotiated (accepted proposals are merged into frozen,
+// hashed versions). The plugin stores person ids only, never a name (names are read from
+// people when shown), so the core's pseudonym replaces the person everywhere by itself.
+void DocumentsPlugin::erase_person(pacte::Context& /*ctx*/, std::int64_t /*person*/) {}
+
 pacte::Json DocumentsPlugin::export_workspace(pacte::Context& ctx, std::int64_t workspace) {
   std::vector<std::int64_t> ids;
   auto& q = ctx.sql("SELECT id FROM documents_documents WHERE workspace_id = ? ORDER BY id");

@@ -23,6 +23,10 @@ class DocumentsPlugin final : public pacte::Plugin {
   /// Every document of the workspace with its versions, sections, hashes, proposals and
   /// validations.
   pacte::Json export_workspace(pacte::Context& ctx, std::int64_t workspace) override;
+  /// Proposals made and decided, comments, validations recorded and versions authored.
+  pacte::Json export_person(pacte::Context& ctx, std::int64_t person) override;
+  /// Keeps everything under the person's id: the plugin stores no names (see README).
+  void erase_person(pacte::Context& ctx, std::int64_t person) override;
   /// Imports the documents the pact file's "plugins"."documents" section lists (the demo:
   /// the first pact's text as version 1, its boards' validations, frozen).
   void import_pact(pacte::Context& ctx, const pacte::PactImport& pact) override;

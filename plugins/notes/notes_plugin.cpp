@@ -590,6 +590,46 @@ void NotesPlugin::register_operations(pacte::Registrar& r) {
          .handler = name_version});
 }
 
+// What the notes hold about a person: the notes they created, how many operations they
+// authored in each note (the counts and titles, not the operation log itself: the text
+// belongs to the workspace) and the versions they named.
+pacte::Json NotesPlugin::export_person(pacte::Context& ctx, std::int64_t person) {
+  Json created = Json::array();
+  auto& c = ctx.sql("SELECT id, workspace_id, title, created_at FROM notes_notes WHERE created_by = ? ORDER BY id");
+  c.bind(1, person);
+  while (c.step())
+    created.push_back({{"note", c.int64(0)}, {"workspace", c.int64(1)}, {"title", c.text(2)}, {"created_at", c.text(3)}});
+  c.reset();
+  Json edits = Json::array();
+  auto& o = ctx.sql(
+      "SELECT n.id, n.title, COUNT(*), MIN(o.created_at), MAX(o.created_at) FROM notes_ops o "
+      "JOIN notes_notes n ON n.id = o.note_id WHERE o.author_id = ? GROUP BY n.id ORDER BY n.id");
+  o.bind(1, person);
+  while (o.step())
+    edits.push_back({{"note", o.int64(0)}, {"title", o.text(1)}, {"operations", o.int64(2)}, {"first_at", o.text(3)},
+                     {"last_at", o.text(4)}});
+  o.reset();
+  Json versions = Json::array();
+  auto& v = ctx.sql(
+      "SELECT v.note_id, n.title, v.rev, v.name, v.created_at FROM notes_versions v JOIN notes_notes n ON n.id = v.note_id "
+      "WHERE v.created_by = ? ORDER BY v.id");
+  v.bind(1, person);
+  while (v.step())
+    versions.push_back({{"note", v.int64(0)}, {"title", v.text(1)}, {"rev", v.int64(2)}, {"name", v.text(3)},
+                        {"created_at", v.text(4)}});
+  v.reset();
+  if (created.empty() && edits.empty() && versions.empty()) return nullptr;
+  return {{"notes_created", created}, {"operations_authored", edits}, {"versions_named", versions}};
+}
+
+// The notes store person ids only (created_by, author_id), never a name: the shared text and
+// its history stay the workspace's, and the core's pseudonym is what they show once it renames
+// the person. Nothing is stored that is purely personal; only the in-memory cursor rate limit
+// is forgotten.
+void NotesPlugin::erase_person(pacte::Context& /*ctx*/, std::int64_t person) {
+  cursor_buckets_.erase(person);
+}
+
 pacte::Json NotesPlugin::export_workspace(pacte::Context& ctx, std::int64_t workspace) {
   std::vector<std::int64_t> ids;
   auto& q = ctx.sql("SELECT id FROM notes_notes WHERE workspace_id = ? ORDER BY id");

@@ -23,6 +23,10 @@ class NotesPlugin final : public pacte::Plugin {
   void register_operations(pacte::Registrar& registrar) override;
   /// Every note of the workspace with its current text.
   pacte::Json export_workspace(pacte::Context& ctx, std::int64_t workspace) override;
+  /// Notes created, operations authored (counts per note) and versions named.
+  pacte::Json export_person(pacte::Context& ctx, std::int64_t person) override;
+  /// Nothing personal to delete: the notes keep person ids only (see README).
+  void erase_person(pacte::Context& ctx, std::int64_t person) override;
 
   /// A client may base an operation on one of the last kWindow revisions; older bases
   /// get `conflict` ("resync": reopen the note).
