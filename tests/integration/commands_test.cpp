@@ -3,7 +3,9 @@
 // caller's language, and the signatures card updating when a signature lands.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,12 +87,16 @@ TEST(Commands, ListShowsOnlyWhatTheRoleAllowsWithHelpInTheCallersLanguage) {
   EXPECT_FALSE(has(observer, "/agenda current <n>"));
   EXPECT_FALSE(has(observer, "/note open [titre]"));
   for (auto& c : observer_list["result"]["commands"]) {
-    if (c["usage"] == "/agenda next") EXPECT_EQ(c["help"], "Affiche la prochaine réunion de l'espace");
+    if (c["usage"] == "/agenda next") {
+      EXPECT_EQ(c["help"], "Affiche la prochaine réunion de l'espace");
+    }
   }
 
   Json english = call_en(server, ville, "commands.list", {{"workspace", copil}});
   for (auto& c : english["result"]["commands"]) {
-    if (c["usage"] == "/agenda next") EXPECT_EQ(c["help"], "Shows the workspace's next meeting");
+    if (c["usage"] == "/agenda next") {
+      EXPECT_EQ(c["help"], "Shows the workspace's next meeting");
+    }
   }
 
   // Someone outside the workspace learns nothing.
@@ -139,7 +145,7 @@ TEST(Commands, CompletionOffersCommandsSubcommandsAndArgumentsPerRole) {
 }
 
 TEST(Commands, AnswersAreEphemeralOrPostedToTheThreadAndRolesAreChecked) {
-  pacte::ManualClock clock(utc(2026, 6, 1, 8h));
+  pacte::ManualClock clock(utc(2026, 6, 12, 8h));  // the morning of the meeting
   TestServer server({.clock = &clock});
   Person ville = sign_in(server, kVille);
   Person csab = sign_in(server, kCsab);
@@ -235,18 +241,19 @@ TEST(Commands, BadInputIsABadRequestInTheCallersLanguage) {
   std::int64_t copil = workspace_id(server.port(), ville.token, "copil");
   Json r = call(server, ville, "commands.run", {{"workspace", copil}, {"text", "/agenda add Budget longtemps"}});
   ASSERT_EQ(code_of(r), "bad_request");
-  EXPECT_EQ(r["error"]["message"],
+  EXPECT_EQ(r["error"]["message_fr"],
             "/agenda add : « durée » : « longtemps » n'est pas une durée (ex. 20min, 1h30). Usage : /agenda add <titre> [durée]");
   r = call_en(server, ville, "commands.run", {{"workspace", copil}, {"text", "/agenda add Budget longtemps"}});
   ASSERT_EQ(code_of(r), "bad_request");
+  EXPECT_FALSE(r["error"].contains("message_fr"));  // an English speaker reads English only
   EXPECT_EQ(r["error"]["message"],
             "/agenda add: 'durée': 'longtemps' is not a duration (e.g. 20min, 1h30). Usage: /agenda add <titre> [durée]");
   r = call(server, ville, "commands.run", {{"workspace", copil}, {"text", "/agenda add \"Budget"}});
   EXPECT_EQ(code_of(r), "bad_request");
-  EXPECT_EQ(r["error"]["message"], "un guillemet n'est pas fermé");
+  EXPECT_EQ(r["error"]["message_fr"], "un guillemet n'est pas fermé");
   r = call(server, ville, "commands.run", {{"workspace", copil}, {"text", "/frobnicate"}});
   EXPECT_EQ(code_of(r), "bad_request");
-  EXPECT_EQ(r["error"]["message"], "commande inconnue /frobnicate ; tapez /help");
+  EXPECT_EQ(r["error"]["message_fr"], "commande inconnue /frobnicate ; tapez /help");
   r = call_en(server, ville, "commands.run", {{"workspace", copil}, {"text", "/agenda dance"}});
   EXPECT_EQ(code_of(r), "bad_request");
   EXPECT_NE(r["error"]["message"].get<std::string>().find("unknown subcommand 'dance'"), std::string::npos);
@@ -254,7 +261,7 @@ TEST(Commands, BadInputIsABadRequestInTheCallersLanguage) {
   EXPECT_EQ(code_of(r), "bad_request");
   r = call(server, ville, "commands.run", {{"workspace", copil}, {"text", "/doc diff v1"}});
   EXPECT_EQ(code_of(r), "bad_request");
-  EXPECT_NE(r["error"]["message"].get<std::string>().find("il manque « v2 »"), std::string::npos);
+  EXPECT_NE(r["error"]["message_fr"].get<std::string>().find("il manque « v2 »"), std::string::npos);
 }
 
 TEST(Commands, SignaturesCardUpdatesWhenASignatureLandsAndActionsAreCheckedAgain) {
@@ -287,7 +294,8 @@ TEST(Commands, SignaturesCardUpdatesWhenASignatureLandsAndActionsAreCheckedAgain
 
   // The action of the card, called by someone without the right: refused by the server.
   Json action = card.is_null() ? Json() : mine["result"]["card"]["actions"][0];
-  EXPECT_EQ(code_of(call(server, csab, action["op"], action["args"])), "forbidden");
+  std::string refused_code = code_of(call(server, csab, action["op"], action["args"]));
+  EXPECT_TRUE(refused_code == "forbidden" || refused_code == "not_found") << refused_code;
 
   // Agnès signs: the card is replaced in place, with the new progress.
   Json opened = call(server, agnes, action["op"], action["args"]);
@@ -296,13 +304,21 @@ TEST(Commands, SignaturesCardUpdatesWhenASignatureLandsAndActionsAreCheckedAgain
                       {{"campaign", campaign}, {"version_hash", opened["result"]["version_hash"]},
                        {"consent_hash", opened["result"]["consent"]["hash"]}});
   ASSERT_EQ(code_of(signed_), "ok") << signed_;
-  auto updated = ws.wait_event("chat.card_updated");
-  ASSERT_TRUE(updated);
-  EXPECT_EQ((*updated)["data"]["card"]["key"], key);
-  EXPECT_NE((*updated)["data"]["card"]["subtitle"], before);
+  // Opening the text refreshes the card too (same numbers); the signature changes them.
+  std::optional<Json> updated;
+  for (int i = 0; i < 5; ++i) {
+    updated = ws.wait_event("chat.card_updated");
+    ASSERT_TRUE(updated);
+    EXPECT_EQ((*updated)["data"]["card"]["key"], key);
+    if ((*updated)["data"]["card"]["subtitle"] != before) break;
+  }
+  EXPECT_EQ(before, "0 / 14 signatures");
+  EXPECT_EQ((*updated)["data"]["card"]["subtitle"], "1 / 14 signatures");
   Json moulins;
   for (auto& p : (*updated)["data"]["card"]["progress"])
     if (p["label"] == "Moulins" || p["label"] == "CS Moulins") moulins = p;
+  ASSERT_FALSE(moulins.is_null());
+  EXPECT_EQ(moulins["done"], 1);
   std::int64_t message = (*updated)["data"]["message"];
   // The stored message carries the new card too (history after a reload).
   Json history = call(server, csab, "chat.history", {{"thread", (*updated)["data"]["thread"]}});
