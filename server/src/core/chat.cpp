@@ -281,7 +281,9 @@ std::int64_t Chat::post_activity(Context& ctx, std::int64_t workspace, std::int6
     // messages.author_id is required: a timer's message is stored under an owner of the
     // workspace (or an administrator) and shown as the plugin's (author null).
     auto& o = ctx.sql(
-        "SELECT person_id FROM workspace_members WHERE workspace_id = ? AND role = 'owner' AND person_id IS NOT NULL "
+        "SELECT person_id FROM workspace_members WHERE workspace_id = ?1 AND role = 'owner' AND person_id IS NOT NULL "
+        "UNION ALL SELECT a.person_id FROM workspace_members m JOIN affiliations a ON a.organisation_id = m.organisation_id "
+        "WHERE m.workspace_id = ?1 AND m.role = 'owner' "
         "UNION ALL SELECT id FROM people WHERE is_admin = 1 LIMIT 1");
     o.bind(1, workspace);
     if (o.step()) author = o.int64(0);
