@@ -2304,6 +2304,44 @@ void SignaturesPlugin::register_operations(pacte::Registrar& r) {
   r.on_schedule("deadline", deadline_reminder);
 }
 
+pacte::Json SignaturesPlugin::export_person(pacte::Context& ctx, std::int64_t person) {
+  Json out = Json::array();
+  auto& q = ctx.sql(
+      "SELECT s.id, c.title, s.capacity, s.status, s.opened_at, s.signed_at, s.method, s.declined_at, s.reminders "
+      "FROM signatures_signatories s JOIN signatures_campaigns c ON c.id = s.campaign_id "
+      "WHERE s.person_id = ?1 OR s.delegate_person_id = ?1 ORDER BY s.id");
+  q.bind(1, person);
+  std::vector<std::int64_t> ids;
+  while (q.step()) {
+    ids.push_back(q.int64(0));
+    out.push_back({{"campaign", q.text(1)}, {"capacity", q.text(2)}, {"status", q.text(3)},
+                   {"opened_at", q.is_null(4) ? Json(nullptr) : Json(q.text(4))},
+                   {"signed_at", q.is_null(5) ? Json(nullptr) : Json(q.text(5))},
+                   {"method", q.is_null(6) ? Json(nullptr) : Json(q.text(6))},
+                   {"declined_at", q.is_null(7) ? Json(nullptr) : Json(q.text(7))}, {"reminders", q.int64(8)}});
+  }
+  q.reset();
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    Json personal = Json::array();
+    auto& p = ctx.sql("SELECT address, user_agent, recorded_at FROM signatures_personal WHERE signatory_id = ? AND erased_at IS NULL");
+    p.bind(1, ids[i]);
+    while (p.step())
+      personal.push_back({{"address", p.is_null(0) ? Json(nullptr) : Json(p.text(0))},
+                          {"user_agent", p.is_null(1) ? Json(nullptr) : Json(p.text(1))}, {"recorded_at", p.text(2)}});
+    p.reset();
+    out[i]["recorded_connection"] = personal;
+  }
+  return out.empty() ? Json(nullptr) : Json{{"signatures", out}};
+}
+
+void SignaturesPlugin::erase_person(pacte::Context& ctx, std::int64_t person) {
+  auto& u = ctx.sql(
+      "UPDATE signatures_personal SET address = NULL, user_agent = NULL, salt = NULL, erased_at = ? "
+      "WHERE erased_at IS NULL AND signatory_id IN "
+      "(SELECT id FROM signatures_signatories WHERE person_id = ?2 OR delegate_person_id = ?2)");
+  u.bind(1, ctx.now_text()).bind(2, person).run();
+}
+
 pacte::Json SignaturesPlugin::export_workspace(pacte::Context& ctx, std::int64_t workspace) {
   std::vector<std::int64_t> ids;
   auto& q = ctx.sql("SELECT id FROM signatures_campaigns WHERE workspace_id = ? ORDER BY id");

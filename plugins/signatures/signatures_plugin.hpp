@@ -20,6 +20,12 @@ class SignaturesPlugin final : public pacte::Plugin {
   void register_operations(pacte::Registrar& registrar) override;
   /// Every campaign of the workspace with its signatories' statuses and its trail.
   pacte::Json export_workspace(pacte::Context& ctx, std::int64_t workspace) override;
+  /// The person's signatures and requests, with the address and user agent kept as evidence.
+  pacte::Json export_person(pacte::Context& ctx, std::int64_t person) override;
+  /// Erasure: the address and user agent recorded with the person's signatures go at once;
+  /// the trail itself (names, capacities, times, hashes) is kept as the evidence of a
+  /// signed agreement (GDPR art. 17(3)(e)), which the hash chain forbids rewriting.
+  void erase_person(pacte::Context& ctx, std::int64_t person) override;
   /// Opens the demo campaign in the pact's workspace (see README.md).
   void import_pact(pacte::Context& ctx, const pacte::PactImport& pact) override;
 };

@@ -73,47 +73,6 @@ std::int64_t org_id(TestServer& s, const std::string& key) {
 
 pacte::TimePoint at(const std::string& rfc3339) { return *pacte::parse_time(rfc3339); }
 
-/// A stand-in for the notes plugin, with its contract (notes.list, notes.export): one
-/// note on the first agenda item of the workspace.
-class FakeNotesPlugin final : public pacte::Plugin {
- public:
-  std::string name() const override { return "notes"; }
-  std::string version() const override { return "0.0.1"; }
-  std::string title_fr() const override { return "Notes"; }
-  std::string title_en() const override { return "Notes"; }
-  std::vector<pacte::Migration> migrations() const override { return {}; }
-  void register_operations(pacte::Registrar& r) override {
-    r.add({.name = "notes.list",
-           .schema = pacte::object_schema({{"workspace", pacte::id_schema()}}, {"workspace"}),
-           .rule = pacte::Rule::observer,
-           .handler = [](pacte::Context& ctx, const pacte::Call& call) {
-             auto& q = ctx.sql(
-                 "SELECT i.id FROM agenda_items i JOIN agenda_meetings m ON m.id = i.meeting_id "
-                 "WHERE m.workspace_id = ? ORDER BY i.id LIMIT 1");
-             q.bind(1, call.workspace);
-             Json notes = Json::array();
-             if (q.step())
-               notes.push_back({{"id", 7}, {"title", "Notes du point"}, {"agenda_item", q.int64(0)}, {"rev", 3},
-                                {"updated_at", "2026-06-12T12:30:00.000Z"}});
-             q.reset();
-             return pacte::Result::ok({{"notes", notes}});
-           }});
-    r.add({.name = "notes.export",
-           .schema = pacte::object_schema({{"note", pacte::id_schema()}}, {"note"}),
-           .rule = pacte::Rule::authenticated,
-           .handler = [](pacte::Context&, const pacte::Call&) {
-             return pacte::Result::ok({{"markdown", "**Échanges** : accord sur <le calendrier>"},
-                                       {"text", "Échanges : accord sur <le calendrier>"}});
-           }});
-  }
-};
-
-bool notes_compiled_in() {
-  for (auto& p : pacte::Application::compiled_plugins())
-    if (p->name() == "notes") return true;
-  return false;
-}
-
 }  // namespace
 
 TEST(Agenda, ScheduleRescheduleCancelWithIcsParsedByAnIndependentParser) {
@@ -150,9 +109,9 @@ TEST(Agenda, ScheduleRescheduleCancelWithIcsParsedByAnIndependentParser) {
   auto ev = wb.wait_event("agenda.meeting_scheduled");
   ASSERT_TRUE(ev);
   EXPECT_EQ((*ev)["data"]["meeting"]["id"], id);
-  auto note = wb.wait_event("notification");
+  auto note = wb.wait_event("notification.created");
   ASSERT_TRUE(note) << "the invitee is notified";
-  EXPECT_EQ((*note)["data"]["kind"], "meeting");
+  EXPECT_EQ((*note)["data"]["notification"]["kind"], "meeting");
 
   // The .ics, for members only.
   EXPECT_EQ(get(server, "/p/agenda/meeting/" + std::to_string(id) + ".ics").status, 404);
@@ -404,10 +363,10 @@ TEST(Agenda, AttendanceProxiesQuorumDecisionsActionsCarryOverAndMinutes) {
   Json published = ok(server, a, "agenda.publish_minutes", {{"meeting", m1}});
   EXPECT_EQ(published["state"], "published");
   std::optional<Json> told;
-  while ((told = wb.wait_event("notification")))
-    if ((*told)["data"]["title_fr"].get<std::string>().rfind("Compte rendu publié", 0) == 0) break;
+  while ((told = wb.wait_event("notification.created")))
+    if ((*told)["data"]["notification"]["title"].get<std::string>().rfind("Compte rendu publié", 0) == 0) break;
   ASSERT_TRUE(told) << "the invitees are told that the minutes are published";
-  EXPECT_EQ((*told)["data"]["kind"], "meeting");
+  EXPECT_EQ((*told)["data"]["notification"]["kind"], "meeting");
   std::string hash = published["hash"];
   auto md_file = get(server, "/p/agenda/minutes/" + std::to_string(m1) + ".md", b.token);
   ASSERT_EQ(md_file.status, 200);
@@ -496,10 +455,10 @@ TEST(AgendaCadence, DashboardOnConstructedYearsAndRemindersToTheConvener) {
   EXPECT_EQ(d["copil"]["late_to_schedule"], true);  // 31 March passed with nothing scheduled
   // The timer reminds the copil's convener (the Ville, its owner) once.
   std::optional<Json> reminder;
-  while ((reminder = wv.wait_event("notification", 10s)))
-    if ((*reminder)["data"]["kind"] == "cadence" && (*reminder)["data"]["workspace"] == copil) break;
+  while ((reminder = wv.wait_event("notification.created", 10s)))
+    if ((*reminder)["data"]["notification"]["kind"] == "cadence" && (*reminder)["data"]["notification"]["workspace"] == copil) break;
   ASSERT_TRUE(reminder) << "a cadence reminder reaches the convener";
-  EXPECT_NE((*reminder)["data"]["title_fr"].get<std::string>().find("Comité de pilotage"), std::string::npos);
+  EXPECT_NE((*reminder)["data"]["notification"]["title"].get<std::string>().find("Comité de pilotage"), std::string::npos);
   EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM agenda_reminders WHERE year = 2027 AND workspace_id = " + std::to_string(copil)), 1);
   EXPECT_EQ(dashboard(ville, 2027)["copil"]["reminded"], true);
   EXPECT_EQ(dashboard(ville, 2027)["ct-aqcv"]["reminded"], false);
@@ -528,26 +487,4 @@ TEST(AgendaCadence, DashboardOnConstructedYearsAndRemindersToTheConvener) {
   EXPECT_EQ(d["cf-aqcv"]["status"], "met");
 }
 
-TEST(Agenda, MinutesIncludeEachItemsNotesFromTheNotesPlugin) {
-  if (notes_compiled_in()) GTEST_SKIP() << "the real notes plugin is compiled in: its own tests cover the contract";
-  TestServer server({.configure = [](pacte::ServerConfig& c) { c.plugins.push_back("notes"); },
-                     .prepare = [](pacte::AppOptions& o) { o.extra_plugins.push_back(std::make_unique<FakeNotesPlugin>()); }});
-  Person a = sign_in(server, kVille);
-  std::int64_t copil = workspace_id(server.port(), a.token, "copil");
-  Json m = ok(server, a, "agenda.schedule", {{"workspace", copil}, {"title", "Copil"}, {"start", "2026-06-12T14:00"}, {"end", "2026-06-12T16:00"}})["meeting"];
-  std::int64_t id = m["id"];
-  Json minutes = ok(server, a, "agenda.minutes", {{"meeting", id}});
-  EXPECT_EQ(minutes["document"]["items"][0]["notes"][0]["title"], "Notes du point");
-  EXPECT_NE(minutes["markdown"].get<std::string>().find("> **Échanges** : accord sur <le calendrier>"), std::string::npos)
-      << minutes["markdown"];
-  EXPECT_TRUE(minutes["document"]["items"][1]["notes"].empty());
-  auto html = get(server, "/p/agenda/minutes/" + std::to_string(id) + ".html", a.token);
-  EXPECT_NE(html.body.find("Échanges : accord sur &lt;le calendrier&gt;"), std::string::npos);
-  EXPECT_EQ(html.body.find("<le calendrier>"), std::string::npos);
-  // Published: the notes are frozen into the minutes.
-  ok(server, a, "agenda.approve_minutes", {{"meeting", id}});
-  std::string hash = ok(server, a, "agenda.publish_minutes", {{"meeting", id}})["hash"];
-  auto md = get(server, "/p/agenda/minutes/" + std::to_string(id) + ".md", a.token);
-  EXPECT_EQ(pacte::sha256_hex(md.body), hash);
-  EXPECT_NE(md.body.find("Échanges"), std::string::npos);
-}
+// The minutes with the real notes plugin: tests/integration/plugins_together_test.cpp.

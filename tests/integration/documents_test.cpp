@@ -192,9 +192,9 @@ TEST(Documents, APartnerProposesAChangeToArticle5AndTheOwnerAcceptsItIntoANewDra
   }
   EXPECT_TRUE(deleted && inserted) << proposal["diff"];
   ASSERT_TRUE(owner_ws.wait_event("documents.proposal_created"));
-  auto note = owner_ws.wait_event("notification");  // the owners are told
+  auto note = owner_ws.wait_event("notification.created");  // the owners are told
   ASSERT_TRUE(note);
-  EXPECT_EQ((*note)["data"]["kind"], "document");
+  EXPECT_EQ((*note)["data"]["notification"]["kind"], "document");
 
   // Threaded comments on the proposal.
   Json c1 = ok(server, aqcv, "documents.comment",

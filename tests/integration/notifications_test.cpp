@@ -398,3 +398,15 @@ TEST(Notifications, PasswordResetRequestEmailsALinkWithoutRevealingWhoHasAnAccou
   EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM email_outbox"), 1);
   EXPECT_TRUE(sink.to("personne@example.org").empty());
 }
+
+TEST(Notifications, AConnectionFollowsALanguageChangeAtOnce) {
+  TestServer server;
+  auto member = sign_in(server, "equipe@biollay.example");
+  WsClient ws(server.port(), {.cookie = member.token});
+  Json fr = ws.request("notifications.mark_read", Json::object());
+  EXPECT_EQ(fr["error"]["message_fr"], "indiquez ids ou all: true");
+  ASSERT_EQ(ws.request("session.set_locale", {{"locale", "en"}})["ok"], true);
+  Json en = ws.request("notifications.mark_read", Json::object());
+  EXPECT_EQ(en["error"]["message"], "give ids or all: true");
+  EXPECT_FALSE(en["error"].contains("message_fr")) << en.dump() << " / " << fr.dump();  // English from now on, without reconnecting
+}

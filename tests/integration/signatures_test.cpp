@@ -105,8 +105,8 @@ CommandRun run_verify(const std::filesystem::path& bundle, const std::string& ke
 
 std::int64_t notifications(TestServer& s, std::int64_t person, const std::string& like) {
   return scalar(s,
-                "SELECT COUNT(*) FROM personal_events WHERE person_id = " + std::to_string(person) +
-                    " AND type = 'notification' AND data LIKE '%" + like + "%'");
+                "SELECT COUNT(*) FROM notifications WHERE person_id = " + std::to_string(person) +
+                    " AND json_object('kind', kind, 'title', title_fr, 'body', body_fr, 'link', link) LIKE '%" + like + "%'");
 }
 
 /// Waits (the plugin's timers tick every 5 s) until `done` holds.
@@ -119,57 +119,6 @@ bool eventually(F done, std::chrono::seconds limit = 20s) {
   }
   return done();
 }
-
-/// A stand-in for the documents plugin (built in parallel, absent from this branch) that
-/// honours its contract: documents.list and documents.version.get. Version 5 is frozen,
-/// 6 is a draft, 7 claims a hash its text does not have.
-class DocumentsStandIn final : public pacte::Plugin {
- public:
-  static constexpr const char* kText =
-      "Pacte de coopération — version figée.\nArticle 5 : durée de deux ans.\n";
-  std::string name() const override { return "documents"; }
-  std::string version() const override { return "0.0.1"; }
-  std::string title_fr() const override { return "Documents"; }
-  std::string title_en() const override { return "Documents"; }
-  std::vector<pacte::Migration> migrations() const override { return {}; }
-  void register_operations(pacte::Registrar& r) override {
-    r.add({.name = "documents.list",
-           .schema = pacte::object_schema({{"workspace", pacte::id_schema()}}, {"workspace"}),
-           .rule = pacte::Rule::observer,
-           .handler = [](pacte::Context&, const pacte::Call& call) {
-             return pacte::Result::ok({{"documents",
-                                        {{{"id", 2},
-                                          {"key", "pacte"},
-                                          {"title", "Pacte de coopération"},
-                                          {"workspace", call.workspace},
-                                          {"latest_version", 5},
-                                          {"frozen_version", 5}}}}});
-           }});
-    r.add({.name = "documents.version.get",
-           .schema = pacte::object_schema({{"version", pacte::id_schema()}}, {"version"}),
-           .rule = pacte::Rule::authenticated,
-           .handler = [](pacte::Context&, const pacte::Call& call) {
-             std::int64_t v = call.args["version"];
-             if (v < 5 || v > 7)
-               return pacte::Result::fail(pacte::ErrorCode::not_found, "no such version");
-             std::string text = kText;
-             return pacte::Result::ok(
-                 {{"version",
-                   {{"id", v},
-                    {"document", 2},
-                    {"number", v - 4},
-                    {"label", "v" + std::to_string(v - 4)},
-                    {"status", v == 6 ? "draft" : "frozen"},
-                    {"hash", v == 7 ? std::string(64, '0') : pacte::sha256_hex(text)},
-                    {"canonical", text},
-                    {"sections", pacte::Json::array()},
-                    {"validations",
-                     {{{"organisation", "aqcv"},
-                       {"body", "Conseil d'administration"},
-                       {"date", "2023-03-15"}}}}}}});
-           }});
-  }
-};
 
 pacte::TimePoint utc(int y, unsigned m, unsigned d, std::chrono::minutes hm) {
   return pacte::TimePoint(std::chrono::sys_days(std::chrono::year{y} / m / d)) + hm;
@@ -727,42 +676,4 @@ TEST(Signatures, ANamedRepresentativeSignsUnderADelegationAndOwnersAdjustSignato
   EXPECT_EQ(call(server, ville, "signatures.verify", {{"campaign", id}})["result"]["ok"], true);
 }
 
-TEST(Signatures,
-     ACampaignOpenedOnAFrozenVersionOfTheDocumentsPluginKeepsItsTextHashAndValidations) {
-  for (auto& p : pacte::Application::compiled_plugins())
-    if (p->name() == "documents")
-      GTEST_SKIP() << "the real documents plugin is compiled in: see its own tests";
-  TestServer server({.configure = [](pacte::ServerConfig& c) { c.plugins.push_back("documents"); },
-                     .prepare =
-                         [](pacte::AppOptions& o) {
-                           o.extra_plugins.push_back(std::make_unique<DocumentsStandIn>());
-                         }});
-  Person ville = sign_in(server, kVille);
-  std::int64_t copil = workspace_id(server.port(), ville.token, "copil");
-  Json draft =
-      call(server, ville, "signatures.campaign.create", {{"workspace", copil}, {"version", 6}});
-  EXPECT_EQ(code_of(draft), "conflict") << draft;
-  Json forged =
-      call(server, ville, "signatures.campaign.create", {{"workspace", copil}, {"version", 7}});
-  EXPECT_EQ(code_of(forged), "conflict") << forged;
-  EXPECT_EQ(code_of(call(server, ville, "signatures.campaign.create",
-                         {{"workspace", copil}, {"version", 9}})),
-            "not_found");
-  Json created =
-      call(server, ville, "signatures.campaign.create", {{"workspace", copil}, {"version", 5}});
-  ASSERT_EQ(code_of(created), "ok") << created;
-  Json c = created["result"]["campaign"];
-  EXPECT_EQ(c["title"], "Pacte de coopération");
-  EXPECT_EQ(c["version_hash"], pacte::sha256_hex(DocumentsStandIn::kText));
-  EXPECT_EQ(c["document"]["version"], 5);
-  EXPECT_EQ(c["document"]["label"], "v1");
-  EXPECT_EQ(c["validations"][0]["date"], "2023-03-15");
-  auto cert = get_resource(
-      server, ville, "/p/signatures/certificate/" + std::to_string(c["id"].get<std::int64_t>()));
-  EXPECT_NE(cert.body.find("Conseil d&#39;administration"), std::string::npos)
-      << cert.body.substr(0, 300);
-  Json bundle = get_resource(server, ville,
-                             "/p/signatures/bundle/" + std::to_string(c["id"].get<std::int64_t>()))
-                    .json();
-  EXPECT_EQ(bundle["text"], DocumentsStandIn::kText);
-}
+// A campaign on the real documents plugin's frozen version: tests/integration/plugins_together_test.cpp.

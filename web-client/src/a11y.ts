@@ -6,12 +6,13 @@
  * - `Announcer` decides what the shell's polite live region says (RGAA 7.5):
  *   new messages from other people in the open thread and connection changes,
  *   at most one announcement every 2 seconds; messages that arrive in between
- *   are coalesced ("3 nouveaux messages dans « Fil »").
+ *   are coalesced ("3 nouveaux messages dans « Fil »"); new notifications
+ *   likewise ("Nouvelle notification : …", "2 nouvelles notifications.").
  */
 import { t, tn } from './i18n';
 import type { Route } from './router';
 
-export type AppPhase = 'loading' | 'unreachable' | 'login' | 'set-password' | 'ready';
+export type AppPhase = 'loading' | 'unreachable' | 'login' | 'forgot-password' | 'set-password' | 'ready';
 
 export interface TitleContext {
   phase: AppPhase;
@@ -22,6 +23,8 @@ export interface TitleContext {
   threadTitle?: string;
   /** Title of the route's plugin tab, when it is known. */
   pluginTitle?: string;
+  /** The one-time link that opened the "choose your password" screen. */
+  linkKind?: 'invitation' | 'reset';
 }
 
 export const TITLE_SEPARATOR = ' — ';
@@ -31,9 +34,11 @@ export function pageTitle(ctx: TitleContext): string {
   const parts: string[] = [];
   const { phase, route } = ctx;
   if (phase === 'login') parts.push(t('login.title'));
-  else if (phase === 'set-password') parts.push(t('setPassword.title'));
+  else if (phase === 'forgot-password') parts.push(t('forgot.title'));
+  else if (phase === 'set-password') parts.push(t(ctx.linkKind === 'reset' ? 'setPassword.titleReset' : 'setPassword.title'));
   else if (phase === 'ready') {
     if (route.name === 'home') parts.push(t('workspaces.title'));
+    else if (route.name === 'preferences') parts.push(t('prefs.title'));
     else {
       switch (route.view) {
         case 'thread':
@@ -83,6 +88,7 @@ export class Announcer {
   private lastSaid = -Infinity;
   private timer: unknown = null;
   private messages: { author: string; thread: string }[] = [];
+  private notifications: string[] = [];
   private status = '';
 
   constructor(say: (text: string) => void, opts: AnnouncerOptions = {}) {
@@ -99,6 +105,12 @@ export class Announcer {
     this.schedule();
   }
 
+  /** A notification that arrived live (its title, in the person's language). */
+  notification(title: string): void {
+    this.notifications.push(title);
+    this.schedule();
+  }
+
   /** A status change (connection lost or back); the latest one wins. */
   statusChanged(text: string): void {
     this.status = text;
@@ -110,6 +122,7 @@ export class Announcer {
     if (this.timer !== null) this.clearTimer(this.timer);
     this.timer = null;
     this.messages = [];
+    this.notifications = [];
     this.status = '';
   }
 
@@ -127,8 +140,11 @@ export class Announcer {
   }
 
   private flush(): void {
-    const text = [this.status, messagesText(this.messages)].filter(Boolean).join(' ');
+    const text = [this.status, messagesText(this.messages), notificationsText(this.notifications)]
+      .filter(Boolean)
+      .join(' ');
     this.messages = [];
+    this.notifications = [];
     this.status = '';
     if (!text) return;
     this.lastSaid = this.now();
@@ -146,4 +162,14 @@ export function messagesText(messages: readonly { author: string; thread: string
   const thread = messages[0].thread;
   if (messages.every((m) => m.thread === thread)) return tn('live.messagesIn', messages.length, { thread });
   return tn('live.messages', messages.length);
+}
+
+/** "Nouvelle notification : Léa vous a mentionné·e." or "3 nouvelles notifications." */
+export function notificationsText(titles: readonly string[]): string {
+  if (!titles.length) return '';
+  if (titles.length === 1) {
+    const title = titles[0].trim();
+    return t('live.notification', { title: /[.!?…]$/.test(title) ? title : `${title}.` });
+  }
+  return tn('live.notifications', titles.length);
 }

@@ -73,6 +73,15 @@ export function setPassword(token: string, password: string) {
   return postApi<{ person: SessionMe['person'] }>('password.set', { token, password });
 }
 
+/**
+ * Asks for a password-reset link by email (`password.reset_request`,
+ * anonymous). The server answers `{}` whether or not an account has this
+ * address, so that nobody can learn who has one.
+ */
+export function requestPasswordReset(email: string) {
+  return postApi<Record<string, never>>('password.reset_request', { email });
+}
+
 /** Everything the server stores about the signed-in person (`me.export`). */
 export function exportMyData() {
   return postApi<Record<string, unknown>>('me.export', {});

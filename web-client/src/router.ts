@@ -9,16 +9,22 @@
  *   /w/:ws/search?q=…         search in the workspace
  *   /w/:ws/members            members and presence
  *   /w/:ws/p/:plugin          a plugin's panel
+ *   /preferences?w=:ws        notification preferences (opened from a workspace)
  */
 
 export type WorkspaceView = 'threads' | 'thread' | 'new' | 'search' | 'members' | 'plugin';
 
 export type Route =
   | { name: 'home' }
+  | { name: 'preferences'; ws?: number }
   | { name: 'workspace'; ws: number; view: WorkspaceView; thread?: number; plugin?: string; query?: string };
 
 export function parseRoute(pathname: string, search = ''): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'preferences' && parts.length === 1) {
+    const w = new URLSearchParams(search).get('w') ?? '';
+    return /^\d+$/.test(w) ? { name: 'preferences', ws: Number(w) } : { name: 'preferences' };
+  }
   if (parts[0] === 'w' && parts[1] && /^\d+$/.test(parts[1])) {
     const ws = Number(parts[1]);
     if (parts[2] === 't' && parts[3] && /^\d+$/.test(parts[3])) {
@@ -44,6 +50,7 @@ export const paths = {
   search: (ws: number, q: string) => `/w/${ws}/search?q=${encodeURIComponent(q)}`,
   members: (ws: number) => `/w/${ws}/members`,
   plugin: (ws: number, name: string) => `/w/${ws}/p/${encodeURIComponent(name)}`,
+  preferences: (ws?: number) => (ws === undefined ? '/preferences' : `/preferences?w=${ws}`),
 };
 
 const listeners = new Set<(route: Route) => void>();

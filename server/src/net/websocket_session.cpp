@@ -138,9 +138,12 @@ void WebsocketSession::handle_text(const std::string& text) {
   req.caller = caller_;
   std::weak_ptr<WebsocketSession> weak = shared_from_this();
   bool is_sync = op == "sync.subscribe";
-  req.on_done = [weak, id, is_sync, this_state = &state_](Completion& c) {
+  std::string new_locale = op == "session.set_locale" ? req.args.value("locale", "") : "";
+  req.on_done = [weak, id, is_sync, new_locale, this_state = &state_](Completion& c) {
     auto self = weak.lock();
     if (!self) return;
+    // The connection speaks the new language from now on (replies, localised lists).
+    if (!new_locale.empty() && c.result.is_ok()) self->caller_.locale = new_locale;
     for (auto& f : c.before_reply) self->send(f);
     if (is_sync && c.result.is_ok()) {
       self->synced = true;

@@ -6,6 +6,10 @@ import { forgetUploadLists } from '../attachments';
 import { ProtocolClient, defaultSocketUrl, type ConnectionState } from '../protocol/client';
 import type { SessionMe } from '../protocol/types';
 import { Store } from '../state/store';
+import { linkPath, linkToResolve } from '../state/notifications';
+import './pacte-notifications';
+import './pacte-notification-prefs';
+import './pacte-forgot-password';
 import { Announcer, pageTitle, type AppPhase } from '../a11y';
 import { currentRoute, interceptLinks, navigate, onRouteChange, paths, type Route } from '../router';
 import {
@@ -40,6 +44,7 @@ export class PacteApp extends PacteElement {
     menuOpen: { state: true },
     myData: { state: true },
     live: { state: true },
+    forgotEmail: { state: true },
   };
 
   declare phase: Phase;
@@ -52,6 +57,8 @@ export class PacteApp extends PacteElement {
   declare myData: { busy: boolean; text: string; error: boolean };
   /** Text of the polite live region (new messages, connection changes). */
   declare live: string;
+  /** The address typed on the sign-in screen, handed to "Mot de passe oublié ?". */
+  declare forgotEmail: string;
 
   client: ProtocolClient | null = null;
   /** The invitation or reset link this page was opened with, until the password is set. */
@@ -76,6 +83,7 @@ export class PacteApp extends PacteElement {
     this.menuOpen = false;
     this.myData = { busy: false, text: '', error: false };
     this.live = '';
+    this.forgotEmail = '';
     this.link = readPasswordLink(location.search);
   }
 
@@ -89,6 +97,7 @@ export class PacteApp extends PacteElement {
       if (document.visibilityState === 'visible') {
         this.client?.reconnectNow();
         this.store?.scheduleMarkRead();
+        this.markShownNotificationsRead();
       }
     };
     window.addEventListener('online', onOnline);
@@ -100,8 +109,10 @@ export class PacteApp extends PacteElement {
       () => document.removeEventListener('visibilitychange', onVisible),
       onRouteChange((route) => {
         this.route = route;
+        this.markShownNotificationsRead();
         // Left the "choose your password" screen by a link (the brand): sign in instead.
         if (this.phase === 'set-password' && !readPasswordLink(location.search)) this.onToLogin();
+        if (this.phase === 'forgot-password') this.phase = 'login';
       }),
       onLocaleChange(() => {
         this.tick++;
@@ -112,6 +123,9 @@ export class PacteApp extends PacteElement {
     };
     document.addEventListener('click', onDocClick);
     this.cleanups.push(() => document.removeEventListener('click', onDocClick));
+    const onHash = () => this.followEmailLink();
+    window.addEventListener('hashchange', onHash);
+    this.cleanups.push(() => window.removeEventListener('hashchange', onHash));
     // An invitation or password-reset link opens the "choose your password"
     // screen, even over an existing session (the link may be someone else's).
     if (this.link) this.phase = 'set-password';
@@ -178,6 +192,47 @@ export class PacteApp extends PacteElement {
     void this.checkSession();
   };
 
+  /** "Mot de passe oublié ?" (from the sign-in screen, or a reset link that no longer works). */
+  private onForgot = (e: CustomEvent<string>) => {
+    // Drop a used reset link's token without a navigation: the route change
+    // would send a "choose your password" screen to the sign-in one.
+    this.link = null;
+    if (readPasswordLink(location.search)) history.replaceState(null, '', paths.home());
+    this.route = currentRoute();
+    this.forgotEmail = typeof e.detail === 'string' ? e.detail : '';
+    this.notice = '';
+    this.phase = 'forgot-password';
+  };
+
+  private onForgotBack = () => {
+    this.phase = 'login';
+  };
+
+  /**
+   * A notification's link, as emails carry it (`/w/copil/t/12`, a workspace
+   * key, or `/#/w/…`): once the workspaces are known, the address becomes the
+   * client's own route (`/w/4/t/12`); an unknown key leads home.
+   */
+  private followEmailLink(): void {
+    const store = this.store;
+    if (this.phase !== 'ready' || !store?.workspacesLoaded) return;
+    const link = linkToResolve(location.pathname, location.search, location.hash);
+    if (!link) return;
+    const target = linkPath(link, store.workspaces.values()) ?? paths.home();
+    // Same route, only a hash to drop: navigate() would do nothing.
+    if (target === location.pathname + location.search) history.replaceState(null, '', target);
+    else navigate(target, true);
+    this.route = currentRoute();
+    this.markShownNotificationsRead();
+  }
+
+  /** The thread on screen answers the notifications that lead to it. */
+  private markShownNotificationsRead(): void {
+    const store = this.store;
+    if (this.phase !== 'ready' || !store || document.visibilityState === 'hidden') return;
+    store.notifications.markReadAt(location.pathname, store.workspaces.values());
+  }
+
   private startSession(me: SessionMe): void {
     this.endSessionObjects();
     if (!hasStoredLocale() && isLocale(me.person.locale)) setLocale(me.person.locale, false);
@@ -199,7 +254,21 @@ export class PacteApp extends PacteElement {
     this.everOnline = false;
     this.conn = client.state;
     this.sessionCleanups.push(
-      store.subscribe(() => this.tick++),
+      store.subscribe(() => {
+        this.tick++;
+        this.followEmailLink();
+      }),
+      store.notifications.onCreated((n) => {
+        // About the thread on screen: its new message is announced already,
+        // and the notification is read at once.
+        const path = n.link ? linkPath(n.link, store.workspaces.values()) : null;
+        const onScreen =
+          /^\/w\/\d+\/t\/\d+$/.test(location.pathname) &&
+          path?.split('?')[0] === location.pathname &&
+          document.visibilityState !== 'hidden';
+        if (!onScreen) this.announcer.notification(n.title);
+        this.markShownNotificationsRead();
+      }),
       client.onState((s) => {
         const wasOffline = this.isOffline();
         this.conn = s;
@@ -301,7 +370,8 @@ export class PacteApp extends PacteElement {
       const store = this.store;
       this.client
         .request('session.set_locale', { locale: value })
-        .then(() => store.loadWorkspaces())
+        // The server words workspaces' kinds and notifications in the account's language.
+        .then(() => Promise.all([store.loadWorkspaces(), store.notifications.load()]))
         .catch(() => {});
     }
   }
@@ -318,7 +388,7 @@ export class PacteApp extends PacteElement {
       if (route.view === 'thread' && route.thread !== undefined) threadTitle = store.thread(route.thread)?.title;
       if (route.view === 'plugin') pluginTitle = store.pluginTabs(route.ws).find((p) => p.name === route.plugin)?.title;
     }
-    return pageTitle({ phase: this.phase, route, workspaceName, threadTitle, pluginTitle });
+    return pageTitle({ phase: this.phase, route, workspaceName, threadTitle, pluginTitle, linkKind: this.link?.kind });
   }
 
   protected override updated(): void {
@@ -329,7 +399,12 @@ export class PacteApp extends PacteElement {
     const key = `${this.phase}|${location.pathname}`;
     if (key !== this.lastFocusedRoute) {
       const first = this.lastFocusedRoute === '';
+      const fromForgot = this.lastFocusedRoute.startsWith('forgot-password|');
       this.lastFocusedRoute = key;
+      if (!first && this.phase === 'login' && fromForgot) {
+        // Back from "Mot de passe oublié ?": to the link that led there.
+        requestAnimationFrame(() => this.querySelector<HTMLElement>('[data-testid="forgot-password"]')?.focus());
+      }
       if (!first && this.phase === 'ready') {
         requestAnimationFrame(() => {
           const active = document.activeElement;
@@ -362,7 +437,12 @@ export class PacteApp extends PacteElement {
       case 'login':
         return html`${this.renderTopbar(false)}
           <main id="main" class="login-main">
-            <pacte-login .notice=${this.notice} @signed-in=${this.onSignedIn}></pacte-login>
+            <pacte-login .notice=${this.notice} @signed-in=${this.onSignedIn} @forgot-password=${this.onForgot}></pacte-login>
+          </main>`;
+      case 'forgot-password':
+        return html`${this.renderTopbar(false)}
+          <main id="main" class="login-main">
+            <pacte-forgot-password .email=${this.forgotEmail} @to-login=${this.onForgotBack}></pacte-forgot-password>
           </main>`;
       case 'set-password':
         return html`${this.renderTopbar(false)}
@@ -372,6 +452,7 @@ export class PacteApp extends PacteElement {
               .token=${this.link?.token ?? ''}
               @signed-in=${this.onSignedIn}
               @to-login=${this.onToLogin}
+              @forgot-password=${this.onForgot}
             ></pacte-set-password>
           </main>`;
       case 'ready':
@@ -398,6 +479,13 @@ export class PacteApp extends PacteElement {
               )}
             </select>
           </label>
+          ${signedIn && me && this.store
+            ? html`<pacte-notifications
+                .store=${this.store}
+                .tick=${this.tick}
+                .workspace=${this.route.name === 'workspace' ? this.route.ws : null}
+              ></pacte-notifications>`
+            : nothing}
           ${signedIn && me ? this.renderUserMenu(me) : nothing}
         </div>
       </header>`;
@@ -429,6 +517,8 @@ export class PacteApp extends PacteElement {
           <span class="user-menu-name">${me.person.name}</span>
           ${me.person.email ? html`<span class="muted">${me.person.email}</span>` : nothing}
         </p>
+        <a class="menu-item" href=${paths.preferences(this.route.name === 'workspace' ? this.route.ws : undefined)}
+          data-testid="notification-prefs" @click=${() => (this.menuOpen = false)}>${t('notifications.prefs')}</a>
         <button class="menu-item" data-testid="my-data" ?disabled=${this.myData.busy} aria-describedby="my-data-hint"
           @click=${() => this.downloadMyData()}>
           ${t('account.myData')}
@@ -447,6 +537,7 @@ export class PacteApp extends PacteElement {
     const offline = this.conn === 'offline' || (this.everOnline && this.conn !== 'online');
     const pending = store.client.outbox.length;
     const inWorkspace = route.name === 'workspace';
+    const onPage = route.name === 'preferences';
     return html`${this.renderTopbar(true)}
       ${offline
         ? html`<div class="offline-banner" role="status" data-testid="offline-banner">
@@ -456,7 +547,7 @@ export class PacteApp extends PacteElement {
             <button class="btn btn-link" @click=${() => this.client?.reconnectNow()}>${t('app.retryNow')}</button>
           </div>`
         : nothing}
-      <div class="layout ${inWorkspace ? 'in-workspace' : 'at-home'}">
+      <div class="layout ${inWorkspace ? 'in-workspace' : onPage ? 'in-workspace in-page' : 'at-home'}">
         <nav class="sidebar" aria-label=${t('workspaces.title')}>
           <pacte-workspace-list
             .store=${store}
@@ -467,6 +558,8 @@ export class PacteApp extends PacteElement {
         <main id="main" class="main" tabindex="-1">
           ${route.name === 'workspace'
             ? html`<pacte-workspace .store=${store} .route=${route} .tick=${this.tick}></pacte-workspace>`
+            : route.name === 'preferences'
+            ? html`<pacte-notification-prefs .store=${store} .workspace=${route.ws} .tick=${this.tick}></pacte-notification-prefs>`
             : html`<div class="empty-main">
                 <p class="lead">${t('app.tagline')}</p>
                 <p>${t('workspaces.choose')}</p>

@@ -3,7 +3,10 @@ import { PacteElement } from './base';
 import { NetworkError, login, sessionMe } from '../api';
 import { errorText, t } from '../i18n';
 
-/** The sign-in screen. Fires `signed-in` with the `session.me` result. */
+/**
+ * The sign-in screen. Fires `signed-in` with the `session.me` result, and
+ * `forgot-password` (with the email typed so far) for "Mot de passe oublié ?".
+ */
 export class PacteLogin extends PacteElement {
   static override properties = {
     notice: {},
@@ -67,6 +70,11 @@ export class PacteLogin extends PacteElement {
     }
   }
 
+  private forgot(): void {
+    const email = this.querySelector<HTMLInputElement>('#login-email')?.value.trim() ?? '';
+    this.dispatchEvent(new CustomEvent('forgot-password', { detail: email, bubbles: true, composed: true }));
+  }
+
   override render() {
     return html`<section class="login-card" aria-labelledby="login-title">
       <h1 id="login-title" data-focus-target tabindex="-1">${t('login.title')}</h1>
@@ -105,6 +113,11 @@ export class PacteLogin extends PacteElement {
           ${this.busy ? t('login.submitting') : t('login.submit')}
         </button>
       </form>
+      <p class="card-foot">
+        <button type="button" class="btn btn-link" data-testid="forgot-password" @click=${() => this.forgot()}>
+          ${t('login.forgot')}
+        </button>
+      </p>
     </section>`;
   }
 }

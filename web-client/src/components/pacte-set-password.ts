@@ -16,7 +16,8 @@ import {
  * "Choisir votre mot de passe": opened by an invitation or password-reset
  * link (`/?invitation=<token>`, `/?reset=<token>`). Sends `password.set`,
  * which signs in; fires `signed-in` with the `session.me` result, or
- * `to-login` when the person goes to the sign-in page instead.
+ * `to-login` when the person goes to the sign-in page instead, or
+ * `forgot-password` when a reset link no longer works and they ask for another.
  */
 export class PacteSetPassword extends PacteElement {
   static override properties = {
@@ -127,7 +128,9 @@ export class PacteSetPassword extends PacteElement {
         .filter(Boolean)
         .join(' ');
     return html`<section class="login-card" aria-labelledby="set-password-title">
-      <h1 id="set-password-title" data-focus-target tabindex="-1">${t('setPassword.title')}</h1>
+      <h1 id="set-password-title" data-focus-target tabindex="-1">
+        ${this.kind === 'reset' ? t('setPassword.titleReset') : t('setPassword.title')}
+      </h1>
       <p class="muted">${this.kind === 'reset' ? t('setPassword.introReset') : t('setPassword.introInvitation')}</p>
       <form @submit=${(e: Event) => this.submit(e)} novalidate>
         <div class="field">
@@ -179,6 +182,14 @@ export class PacteSetPassword extends PacteElement {
           ${this.busy ? t('setPassword.submitting') : t('setPassword.submit')}
         </button>
       </form>
+      ${this.linkInvalid && this.kind === 'reset'
+        ? html`<p class="card-foot">
+            <button type="button" class="btn btn-primary btn-block" data-testid="set-password-new-link"
+              @click=${() => this.dispatchEvent(new CustomEvent('forgot-password', { detail: '', bubbles: true, composed: true }))}>
+              ${t('setPassword.newLink')}
+            </button>
+          </p>`
+        : nothing}
       <p class="card-foot">
         <a href="/" class=${this.linkInvalid ? 'btn btn-secondary btn-block' : ''} @click=${(e: Event) => this.toLogin(e)}
           >${t('setPassword.toLogin')}</a

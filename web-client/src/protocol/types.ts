@@ -148,3 +148,45 @@ export interface EventFrame<D = any> {
   time?: string;
   data: D;
 }
+
+/** The kinds of notification (docs/protocol.md, "Notifications"). */
+export const NOTIFICATION_KINDS = [
+  'mention',
+  'reply',
+  'invitation',
+  'meeting',
+  'document',
+  'signature',
+  'reminder',
+  'cadence',
+  'deadline',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** One entry of a person's notification centre (`notifications.list`). */
+export interface Notification {
+  id: Id;
+  kind: NotificationKind | string;
+  workspace: Id | null;
+  /** Already in the person's language. */
+  title: string;
+  body: string;
+  /** A client route such as `#/w/<workspace key or id>/t/12`, or empty. */
+  link: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+/** How often the emails of unread activity are sent. */
+export const DIGEST_MODES = ['immediately', 'hourly', 'daily', 'never'] as const;
+export type DigestMode = (typeof DIGEST_MODES)[number];
+
+/** `notifications.prefs.get` and `notifications.prefs.set`. */
+export interface NotificationPrefs {
+  /** False when this server sends no email at all (no SMTP configured). */
+  email_configured: boolean;
+  email: Record<string, boolean>;
+  digest: DigestMode;
+  /** Workspace id → its own digest mode (overrides `digest`). */
+  workspaces: Record<string, DigestMode>;
+}

@@ -10,6 +10,7 @@
 import type { ProtocolClient, OutboxItem } from '../protocol/client';
 import { getLocale } from '../i18n';
 import { ProtocolError } from '../protocol/client';
+import { NotificationCenter } from './notifications';
 import type {
   Attachment,
   EventFrame,
@@ -73,6 +74,8 @@ export class Store {
   failed: FailedItem[] = [];
   /** The thread on screen, marked read as messages arrive. */
   viewing: { workspace: number; thread: number } | null = null;
+  /** The notification centre and email preferences (personal stream). */
+  readonly notifications: NotificationCenter;
 
   private listeners = new Set<() => void>();
   private incomingListeners = new Set<(m: Message) => void>();
@@ -96,6 +99,7 @@ export class Store {
     this.isVisible =
       opts.isVisible ?? (() => typeof document === 'undefined' || document.visibilityState !== 'hidden');
     const c = client;
+    this.notifications = new NotificationCenter(client, () => this.notify(), { now: this.now });
     this.unsubscribers.push(
       c.on('*', (ev) => this.apply(ev)),
       c.onResync((target) => this.resync(target)),
@@ -114,6 +118,7 @@ export class Store {
   }
 
   dispose(): void {
+    this.notifications.dispose();
     for (const u of this.unsubscribers) u();
     this.unsubscribers = [];
     this.listeners.clear();
