@@ -358,3 +358,20 @@ TEST(Commands, NoteOpenCreatesThenFindsTheNote) {
   for (auto& n : notes["result"]["notes"]) count += n["title"] == "Relevé de décisions";
   EXPECT_EQ(count, 1);
 }
+
+TEST(Commands, OddLinesNeverFailTheServer) {
+  TestServer server;
+  Person ville = sign_in(server, kVille);
+  std::int64_t copil = workspace_id(server.port(), ville.token, "copil");
+  const std::vector<std::string> lines = {
+      "/", "/ ", "//", "/agenda", "/agenda ", "/agenda add", "/help /agenda", "/sign remind @", "/sign remind @[x](person:1)",
+      "/agenda add « Budget", "/agenda add \"\" 0", "/doc diff v999999999999 v1", "/note open " + std::string(300, 'a'),
+      "/agenda add @[a](person:99999999) 1 h 30", "/sign remind « »", "/agenda current -1", "/HELP", "/agenda NEXT"};
+  for (auto& line : lines) {
+    for (const char* op : {"commands.run", "commands.complete"}) {
+      Json r = call(server, ville, op, {{"workspace", copil}, {"text", line}});
+      std::string code = code_of(r);
+      EXPECT_TRUE(code == "ok" || code == "bad_request" || code == "conflict") << op << " " << line << " → " << r;
+    }
+  }
+}
