@@ -995,6 +995,37 @@ void refresh_later_carry_overs(Context& ctx, std::int64_t ws, const std::string&
     if (auto later = load_meeting(ctx, id); later && sync_carry_over(ctx, *later)) items_changed(ctx, *later);
 }
 
+// --- Activity in the conversation (issue 12) ----------------------------------------------
+
+std::string card_key(std::int64_t meeting) { return "agenda:meeting:" + std::to_string(meeting); }
+
+/// The live card of a meeting: when, where, status, the current item, the calendar link.
+Json meeting_card(Context& ctx, const Meeting& m) {
+  Json fields = Json::array();
+  if (m.place) fields.push_back({{"label", "Lieu"}, {"value", *m.place}});
+  fields.push_back({{"label", "Statut"}, {"value", m.status == "cancelled" ? "Annulée" : "Prévue"}});
+  if (m.status == "cancelled" && m.cancel_reason) fields.push_back({{"label", "Motif"}, {"value", *m.cancel_reason}});
+  if (m.current_item) {
+    for (auto& it : items_json(ctx, m.id))
+      if (it["id"] == *m.current_item)
+        fields.push_back({{"label", "Point en cours"}, {"value", it["number"].get<std::string>() + ". " + it["title"].get<std::string>()}});
+  }
+  Json links = Json::array();
+  if (m.status != "cancelled")
+    links.push_back({{"label", "Ajouter au calendrier"}, {"href", "/p/agenda/meeting/" + std::to_string(m.id) + ".ics"}});
+  links.push_back({{"label", "Ouvrir l'ordre du jour"},
+                   {"href", "/w/" + std::to_string(m.workspace) + "/p/agenda?meeting=" + std::to_string(m.id)}});
+  return {{"key", card_key(m.id)}, {"plugin", "agenda"}, {"title", m.title}, {"subtitle", when_fr(m)},
+          {"fields", fields}, {"progress", Json::array()}, {"links", links}, {"actions", Json::array()}};
+}
+
+/// Posts `text` to the meeting's thread with its card, and refreshes the card everywhere.
+void meeting_activity(Context& ctx, const Meeting& m, const std::string& text) {
+  Json card = meeting_card(ctx, m);
+  ctx.update_card(card_key(m.id), card);
+  ctx.post_activity(m.workspace, "meeting:" + std::to_string(m.id), "Réunion : " + m.title, text, card);
+}
+
 Result schedule_meeting(Context& ctx, const Call& call) {
   std::string title = trim(call.args.at("title").get<std::string>());
   if (title.empty()) return bad("args.title", "must not be blank", "ne doit pas être vide");
@@ -1032,6 +1063,7 @@ Result schedule_meeting(Context& ctx, const Call& call) {
   sync_carry_over(ctx, *m);
   ctx.append_event(m->workspace, "agenda.meeting_scheduled", {{"meeting", meeting_json(*m)}}, subject_of(m->id));
   notify_invitees(ctx, *m, call.caller.person, "Nouvelle réunion", "New meeting");
+  meeting_activity(ctx, *m, "Réunion planifiée : **" + m->title + "**, " + when_fr(*m) + ".");
   Json out = meeting_json(*m);
   out["items"] = items_json(ctx, m->id);
   return Result::ok({{"meeting", out}});
@@ -1075,6 +1107,7 @@ Result reschedule_meeting(Context& ctx, const Call& call) {
   m = load_meeting(ctx, m->id);
   ctx.append_event(m->workspace, "agenda.meeting_updated", {{"meeting", meeting_json(*m)}}, subject_of(m->id));
   notify_invitees(ctx, *m, call.caller.person, "Réunion modifiée", "Meeting changed");
+  meeting_activity(ctx, *m, "Réunion modifiée : **" + m->title + "**, " + when_fr(*m) + ".");
   return Result::ok({{"meeting", meeting_json(*m)}});
 }
 
@@ -1092,6 +1125,7 @@ Result cancel_meeting(Context& ctx, const Call& call) {
   m = load_meeting(ctx, m->id);
   ctx.append_event(m->workspace, "agenda.meeting_cancelled", {{"meeting", meeting_json(*m)}}, subject_of(m->id));
   notify_invitees(ctx, *m, call.caller.person, "Réunion annulée", "Meeting cancelled");
+  meeting_activity(ctx, *m, "Réunion annulée : **" + m->title + "** (" + reason + ").");
   return Result::ok({{"meeting", meeting_json(*m)}});
 }
 
@@ -1304,6 +1338,13 @@ Result set_current(Context& ctx, const Call& call) {
   for (auto& it : meeting_items(ctx, m->id)) spent[std::to_string(it.id)] = it.spent_seconds;
   Json data = {{"meeting", m->id}, {"item", nullable(next)}, {"since", next ? Json(now_text) : Json(nullptr)}, {"spent", spent}};
   ctx.append_event(m->workspace, "agenda.current", data, subject_of(m->id));
+  if (auto now_m = load_meeting(ctx, m->id)) {
+    std::string text = "Fin du point en cours.";
+    for (auto& it : items_json(ctx, m->id))
+      if (next && it["id"] == *next)
+        text = "Point en cours : **" + it["number"].get<std::string>() + ". " + it["title"].get<std::string>() + "**";
+    meeting_activity(ctx, *now_m, text);
+  }
   return Result::ok(data);
 }
 
@@ -1386,6 +1427,8 @@ Result add_decision(Context& ctx, const Call& call) {
   for (auto& d : decisions_where(ctx, "item_id", it->id))
     if (d["id"] == id) decision = d;
   ctx.append_event(m->workspace, "agenda.decision_added", {{"decision", decision}}, subject_of(m->id));
+  ctx.post_activity(m->workspace, "meeting:" + std::to_string(m->id), "Réunion : " + m->title,
+                    "Décision sur « " + it->title + " » : " + text, nullptr);
   return Result::ok({{"decision", decision}});
 }
 
@@ -1985,7 +2028,95 @@ CREATE TABLE agenda_reminders (
 )SQL"}};
 }
 
+// --- Slash commands (issue 12) ----------------------------------------------------------------
+
+/// The next meeting of the workspace that has not ended (not cancelled), if any.
+std::optional<Meeting> next_meeting(Context& ctx, std::int64_t ws) {
+  auto& q = ctx.sql("SELECT id FROM agenda_meetings WHERE workspace_id = ? AND status = 'scheduled' AND ends_at >= ? "
+                    "ORDER BY starts_at, id LIMIT 1");
+  q.bind(1, ws).bind(2, ctx.now_text());
+  std::optional<std::int64_t> id;
+  if (q.step()) id = q.int64(0);
+  q.reset();
+  if (!id) return std::nullopt;
+  return load_meeting(ctx, *id);
+}
+
+Result no_next_meeting(const Call& call) {
+  bool en = call.caller.locale == "en";
+  return Result::ok({{"visibility", "ephemeral"},
+                     {"text", en ? "No meeting is planned in this workspace." : "Aucune réunion n'est prévue dans cet espace."}});
+}
+
+static void register_commands(pacte::Registrar& r) {
+  r.add_command({.command = "agenda", .sub = "next", .args = {},
+                 .help_fr = "Affiche la prochaine réunion de l'espace", .help_en = "Shows the workspace's next meeting",
+                 .rule = Rule::observer,
+                 .run = [](Context& ctx, const Call& call, const Json&) {
+                   auto m = next_meeting(ctx, call.workspace);
+                   if (!m) return no_next_meeting(call);
+                   bool en = call.caller.locale == "en";
+                   std::string text = (en ? "Next meeting: **" : "Prochaine réunion : **") + m->title + "**, " + when_fr(*m);
+                   if (m->place) text += " — " + *m->place;
+                   return Result::ok({{"visibility", "ephemeral"}, {"text", text}, {"card", meeting_card(ctx, *m)}});
+                 }});
+  r.add_command({.command = "agenda", .sub = "add",
+                 .args = {{.name = "titre", .type = "word", .choices = {}, .optional = false,
+                           .help_fr = "Intitulé du point (entre guillemets s'il a des espaces)", .help_en = "Item title (quoted if it has spaces)"},
+                          {.name = "durée", .type = "duration", .choices = {}, .optional = true,
+                           .help_fr = "Durée prévue, ex. 20min", .help_en = "Planned duration, e.g. 20min"}},
+                 .help_fr = "Ajoute un point à l'ordre du jour de la prochaine réunion",
+                 .help_en = "Adds an item to the next meeting's agenda",
+                 .rule = Rule::owner,
+                 .run = [](Context& ctx, const Call& call, const Json& parsed) {
+                   auto m = next_meeting(ctx, call.workspace);
+                   if (!m) return no_next_meeting(call);
+                   Json args = {{"meeting", m->id}, {"title", parsed["titre"]}};
+                   if (parsed.contains("durée")) args["planned_minutes"] = parsed["durée"];
+                   Result added = ctx.call("agenda.add_item", args);
+                   if (!added.is_ok()) return added;
+                   std::string number;
+                   Json items = added.value()["items"];
+                   for (auto& it : items)
+                     if (it["id"] == added.value()["item"]["id"]) number = it["number"].get<std::string>();
+                   std::string text = "Point ajouté à « " + m->title + " » : **" + number + ". " +
+                                      parsed["titre"].get<std::string>() + "**";
+                   if (parsed.contains("durée")) text += " (" + std::to_string(parsed["durée"].get<int>()) + " min)";
+                   return Result::ok({{"visibility", "thread"}, {"text", text},
+                                      {"thread_key", "meeting:" + std::to_string(m->id)}, {"thread_title", "Réunion : " + m->title}});
+                 }});
+  r.add_command({.command = "agenda", .sub = "current",
+                 .args = {{.name = "n", .type = "integer", .choices = {}, .optional = false,
+                           .help_fr = "Numéro du point", .help_en = "Item number"}},
+                 .help_fr = "Passe au point n de la réunion en cours", .help_en = "Moves the meeting in progress to item n",
+                 .rule = Rule::owner,
+                 .run = [](Context& ctx, const Call& call, const Json& parsed) {
+                   // The meeting in progress: started (or starting within the hour) and not ended.
+                   auto& q = ctx.sql("SELECT id FROM agenda_meetings WHERE workspace_id = ? AND status = 'scheduled' "
+                                     "AND ends_at >= ?2 AND (started_at IS NOT NULL OR starts_at <= ?3) ORDER BY starts_at LIMIT 1");
+                   q.bind(1, call.workspace).bind(2, ctx.now_text()).bind(3, format_time(ctx.now() + std::chrono::hours(1)));
+                   std::optional<std::int64_t> id;
+                   if (q.step()) id = q.int64(0);
+                   q.reset();
+                   bool en = call.caller.locale == "en";
+                   if (!id)
+                     return Result::fail(ErrorCode::conflict, "no meeting is in progress", "aucune réunion n'est en cours");
+                   std::string wanted = std::to_string(parsed["n"].get<std::int64_t>());
+                   for (auto& it : items_json(ctx, *id))
+                     if (it["number"] == wanted) {
+                       Result set = ctx.call("agenda.set_current", {{"meeting", *id}, {"item", it["id"]}});
+                       if (!set.is_ok()) return set;
+                       return Result::ok({{"visibility", "ephemeral"},
+                                          {"text", (en ? "Current item: " : "Point en cours : ") + wanted + ". " +
+                                                       it["title"].get<std::string>()}});
+                     }
+                   return Result::fail(ErrorCode::bad_request, "/agenda current: no item " + wanted + " in this meeting",
+                                       "/agenda current : pas de point " + wanted + " dans cette réunion", "args.text");
+                 }});
+}
+
 void AgendaPlugin::register_operations(pacte::Registrar& r) {
+  register_commands(r);
   r.add_scope("meeting", scope_of("SELECT workspace_id FROM agenda_meetings WHERE id = ?"));
   r.add_scope("item", scope_of("SELECT m.workspace_id FROM agenda_items i JOIN agenda_meetings m ON m.id = i.meeting_id WHERE i.id = ?"));
   r.add_scope("decision", scope_of("SELECT workspace_id FROM agenda_decisions WHERE id = ?"));

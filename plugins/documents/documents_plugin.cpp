@@ -645,6 +645,10 @@ std::optional<Result> freeze(Context& ctx, const Document& d, Version& v,
   v = *load_version(ctx, v.id);
   ctx.append_event(d.workspace, "documents.frozen", {{"version", version_summary(v)}},
                    subject_of(d.id));
+  ctx.post_activity(d.workspace, "document:" + std::to_string(d.id), "Texte : " + d.title,
+                    "Version " + std::to_string(v.number) + " de **" + d.title + "** figée (empreinte " +
+                        v.hash.substr(0, 12) + "…).",
+                    nullptr);
   for (auto& m : ctx.members(d.workspace)) {
     if (by && m.person == *by) continue;
     ctx.notify(
@@ -1173,6 +1177,11 @@ Result decide_proposal(Context& ctx, const Call& call, const std::string& decisi
   Json pj = proposal_json(ctx, *p, orgs);
   ctx.append_event(d->workspace, "documents.proposal_updated", {{"proposal", pj}},
                    subject_of(d->id));
+  if (decision == "accepted")
+    ctx.post_activity(d->workspace, "document:" + std::to_string(d->id), "Texte : " + d->title,
+                      "Proposition acceptée sur **" + d->title + "**" +
+                          (merged ? " (version " + std::to_string(merged->number) + ")" : std::string()) + ".",
+                      nullptr);
   if (decision != "withdrawn" && p->author != call.caller.person) {
     bool ok = decision == "accepted";
     ctx.notify(
@@ -1510,6 +1519,109 @@ void import_document(Context& ctx, const pacte::PactImport& pact, const Json& sp
     throw std::runtime_error("documents: cannot freeze: " + err->error().message);
 }
 
+/// The document /doc works on: the workspace's most recently created one.
+std::optional<Document> command_document(Context& ctx, std::int64_t workspace) {
+  auto& q = ctx.sql("SELECT id FROM documents_documents WHERE workspace_id = ? ORDER BY id DESC LIMIT 1");
+  q.bind(1, workspace);
+  std::optional<std::int64_t> id;
+  if (q.step()) id = q.int64(0);
+  q.reset();
+  if (!id) return std::nullopt;
+  return load_document(ctx, *id);
+}
+
+std::optional<Version> version_number(Context& ctx, const Document& d, std::int64_t number) {
+  auto& q = ctx.sql("SELECT id FROM documents_versions WHERE document_id = ? AND number = ?");
+  q.bind(1, d.id).bind(2, number);
+  std::optional<std::int64_t> id;
+  if (q.step()) id = q.int64(0);
+  q.reset();
+  if (!id) return std::nullopt;
+  return load_version(ctx, *id);
+}
+
+std::string status_fr(const std::string& s) {
+  if (s == "draft") return "brouillon";
+  if (s == "proposed") return "proposée";
+  if (s == "under_review") return "en relecture";
+  if (s == "frozen") return "figée";
+  if (s == "superseded") return "remplacée";
+  return s;
+}
+
+void register_commands(pacte::Registrar& r) {
+  auto none = [](const Call& call) {
+    return Result::ok({{"visibility", "ephemeral"},
+                       {"text", call.caller.locale == "en" ? "No document in this workspace." : "Aucun texte dans cet espace."}});
+  };
+  r.add_command({.command = "doc", .sub = "versions", .args = {},
+                 .help_fr = "Liste les versions du texte de l'espace", .help_en = "Lists the versions of the workspace's text",
+                 .rule = Rule::observer,
+                 .run = [none](Context& ctx, const Call& call, const Json&) {
+                   auto d = command_document(ctx, call.workspace);
+                   if (!d) return none(call);
+                   bool en = call.caller.locale == "en";
+                   std::string text = "**" + d->title + "**";
+                   auto& q = ctx.sql("SELECT id FROM documents_versions WHERE document_id = ? ORDER BY number");
+                   q.bind(1, d->id);
+                   std::vector<std::int64_t> ids;
+                   while (q.step()) ids.push_back(q.int64(0));
+                   q.reset();
+                   for (auto id : ids)
+                     if (auto v = load_version(ctx, id))
+                       text += "\n- v" + std::to_string(v->number) + (v->label.empty() ? "" : " « " + v->label + " »") + " — " +
+                               (en ? v->status : status_fr(v->status)) + " — " + v->hash.substr(0, 12) + "…";
+                   return Result::ok({{"visibility", "ephemeral"}, {"text", text}});
+                 }});
+  r.add_command({.command = "doc", .sub = "diff",
+                 .args = {{.name = "v1", .type = "integer", .choices = {}, .optional = false,
+                           .help_fr = "Version de départ (ex. v1)", .help_en = "Base version (e.g. v1)"},
+                          {.name = "v2", .type = "integer", .choices = {}, .optional = false,
+                           .help_fr = "Version comparée (ex. v2)", .help_en = "Compared version (e.g. v2)"}},
+                 .help_fr = "Résume les différences entre deux versions", .help_en = "Summarises the changes between two versions",
+                 .rule = Rule::observer,
+                 .run = [none](Context& ctx, const Call& call, const Json& parsed) {
+                   auto d = command_document(ctx, call.workspace);
+                   if (!d) return none(call);
+                   auto a = version_number(ctx, *d, parsed["v1"].get<std::int64_t>());
+                   auto b = version_number(ctx, *d, parsed["v2"].get<std::int64_t>());
+                   if (!a || !b)
+                     return Result::fail(ErrorCode::bad_request, "/doc diff: no such version of " + d->title + "; see /doc versions",
+                                         "/doc diff : cette version de « " + d->title + " » n'existe pas ; voir /doc versions", "args.text");
+                   Result cmp = ctx.call("documents.compare", {{"version", b->id}, {"base", a->id}});
+                   if (!cmp.is_ok()) return cmp;
+                   int added = 0, removed = 0, changed = 0, moved = 0;
+                   Json sections = cmp.value()["comparison"]["sections"];
+                   for (auto& sct : sections) {
+                     std::string st = sct.value("status", "");
+                     added += st == "added";
+                     removed += st == "removed";
+                     changed += st == "changed";
+                     moved += sct.value("moved", false) ? 1 : 0;
+                   }
+                   bool en = call.caller.locale == "en";
+                   std::string head = "**" + d->title + "** v" + std::to_string(a->number) + " → v" + std::to_string(b->number) + " : ";
+                   std::string text = en ? head + std::to_string(changed) + " section(s) changed, " + std::to_string(added) +
+                                               " added, " + std::to_string(removed) + " removed, " + std::to_string(moved) + " moved."
+                                         : head + std::to_string(changed) + " section(s) modifiée(s), " + std::to_string(added) +
+                                               " ajoutée(s), " + std::to_string(removed) + " supprimée(s), " + std::to_string(moved) +
+                                               " déplacée(s).";
+                   Json card = {{"key", "documents:diff:" + std::to_string(a->id) + ":" + std::to_string(b->id)},
+                                {"plugin", "documents"}, {"title", d->title},
+                                {"subtitle", "v" + std::to_string(a->number) + " → v" + std::to_string(b->number)},
+                                {"fields", Json::array({{{"label", "Modifiées"}, {"value", std::to_string(changed)}},
+                                                        {{"label", "Ajoutées"}, {"value", std::to_string(added)}},
+                                                        {{"label", "Supprimées"}, {"value", std::to_string(removed)}},
+                                                        {{"label", "Déplacées"}, {"value", std::to_string(moved)}}})},
+                                {"progress", Json::array()},
+                                {"links", Json::array({{{"label", "Voir la comparaison"},
+                                                        {"href", "/w/" + std::to_string(d->workspace) + "/p/documents?document=" +
+                                                                     std::to_string(d->id)}}})},
+                                {"actions", Json::array()}};
+                   return Result::ok({{"visibility", "ephemeral"}, {"text", text}, {"card", card}});
+                 }});
+}
+
 }  // namespace
 
 std::string DocumentsPlugin::name() const {
@@ -1621,6 +1733,7 @@ CREATE INDEX documents_validations_document ON documents_validations(document_id
 }
 
 void DocumentsPlugin::register_operations(pacte::Registrar& r) {
+  register_commands(r);
   r.add_scope("document",
               [](Context& ctx, std::int64_t id) { return workspace_of_document(ctx, id); });
   r.add_scope("version", [](Context& ctx, std::int64_t id) {

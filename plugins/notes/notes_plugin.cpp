@@ -411,6 +411,46 @@ Result name_version(Context& ctx, const Call& call) {
   return Result::ok({{"version", version}});
 }
 
+
+void register_commands(pacte::Registrar& r) {
+  r.add_command(
+      {.command = "note",
+       .sub = "open",
+       .args = {{.name = "titre", .type = "rest", .choices = {}, .optional = true,
+                 .help_fr = "Titre de la note (créée si elle n'existe pas)",
+                 .help_en = "Title of the note (created if missing)"}},
+       .help_fr = "Ouvre une note partagée (la crée au besoin)",
+       .help_en = "Opens a shared note (creates it if needed)",
+       .rule = Rule::member,
+       .run = [](Context& ctx, const Call& call, const Json& parsed) {
+         std::string title = trim(parsed.value("titre", std::string()));
+         if (title.empty()) title = "Notes du " + ctx.now_text().substr(0, 10);
+         if (static_cast<std::int64_t>(pacte::utf8_length(title)) > kMaxTitle)
+           return Result::fail(ErrorCode::bad_request, "/note open: the title is too long",
+                               "/note open : le titre est trop long", "args.text");
+         auto& q = ctx.sql("SELECT id FROM notes_notes WHERE workspace_id = ? AND lower(title) = lower(?) ORDER BY id LIMIT 1");
+         q.bind(1, call.workspace).bind(2, title);
+         std::optional<std::int64_t> id;
+         if (q.step()) id = q.int64(0);
+         q.reset();
+         bool created = !id;
+         if (!id) {
+           Result made = ctx.call("notes.create", {{"workspace", call.workspace}, {"title", title}});
+           if (!made.is_ok()) return made;
+           id = made.value()["note"]["id"].get<std::int64_t>();
+         }
+         std::string link = "/w/" + std::to_string(call.workspace) + "/p/notes?note=" + std::to_string(*id);
+         bool en = call.caller.locale == "en";
+         std::string text = (created ? (en ? "Note created: " : "Note créée : ") : (en ? "Note: " : "Note : ")) +
+                            std::string("[") + title + "](" + link + ")";
+         Json card = {{"key", "notes:note:" + std::to_string(*id)}, {"plugin", "notes"}, {"title", title},
+                      {"subtitle", created ? "Nouvelle note" : "Note partagée"}, {"fields", Json::array()},
+                      {"progress", Json::array()},
+                      {"links", Json::array({{{"label", "Ouvrir la note"}, {"href", link}}})}, {"actions", Json::array()}};
+         return Result::ok({{"visibility", "ephemeral"}, {"text", text}, {"card", card}, {"note", *id}, {"link", link}});
+       }});
+}
+
 }  // namespace
 
 std::string NotesPlugin::name() const {
@@ -492,6 +532,7 @@ bool NotesPlugin::allow_cursor(std::int64_t person, pacte::TimePoint now) {
 }
 
 void NotesPlugin::register_operations(pacte::Registrar& r) {
+  register_commands(r);
   r.add_scope("note", [](Context& ctx, std::int64_t id) -> std::optional<std::int64_t> {
     auto& q = ctx.sql("SELECT workspace_id FROM notes_notes WHERE id = ?");
     q.bind(1, id);

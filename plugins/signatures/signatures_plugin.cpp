@@ -599,11 +599,51 @@ std::string subject_of(std::int64_t campaign) {
   return "signatures:" + std::to_string(campaign);
 }
 
+std::string card_key(std::int64_t campaign) { return "signatures:campaign:" + std::to_string(campaign); }
+
+/// The live card of a campaign (issue 12): progress per organisation; the "Signer" action
+/// for everyone while open (the server checks that the reader is a pending signatory), or,
+/// with `viewer`, only when the viewer is one.
+Json campaign_card(Context& ctx, const Campaign& c, std::optional<std::int64_t> viewer = std::nullopt) {
+  auto signatories = load_signatories(ctx, c.id);
+  Progress pr = compute_progress(ctx, c.id, signatories);
+  Json progress = Json::array();
+  for (auto& p : pr.orgs)
+    progress.push_back({{"label", p.org.short_name}, {"done", p.signed_}, {"total", p.needed}});
+  std::string status = c.status == "completed" ? "Terminée" : pr.declined > 0 ? "Refus à traiter" : "En cours";
+  Json fields = Json::array({{{"label", "Empreinte"}, {"value", c.version_hash.substr(0, 8) + "…" +
+                                                                    c.version_hash.substr(c.version_hash.size() > 8 ? c.version_hash.size() - 4 : 0)}},
+                             {{"label", "Statut"}, {"value", status}}});
+  bool may_sign = c.status == "open";
+  if (viewer) {
+    may_sign = false;
+    for (auto& s : signatories)
+      if ((s.status == "pending" || s.status == "opened") && (s.person == *viewer || s.delegate_person == *viewer))
+        may_sign = c.status == "open";
+  }
+  Json actions = Json::array();
+  if (may_sign)
+    actions.push_back({{"label", "Signer"}, {"op", "signatures.open"}, {"args", {{"campaign", c.id}}}, {"style", "primary"}});
+  return {{"key", card_key(c.id)}, {"plugin", "signatures"}, {"title", c.title},
+          {"subtitle", std::to_string(pr.signed_) + " / " + std::to_string(pr.total) + " signatures"},
+          {"fields", fields}, {"progress", progress},
+          {"links", Json::array({{{"label", "Ouvrir la campagne"},
+                                  {"href", "/w/" + std::to_string(c.workspace) + "/p/signatures?campaign=" + std::to_string(c.id)}}})},
+          {"actions", actions}};
+}
+
 void announce(Context& ctx, std::int64_t campaign_id, std::string_view change) {
   auto c = load_campaign(ctx, campaign_id);
   if (!c) return;
   ctx.append_event(c->workspace, "signatures.updated", progress_event(ctx, *c, change),
                    subject_of(c->id));
+  Json card = campaign_card(ctx, *c);
+  ctx.update_card(card_key(c->id), card);
+  if (change == "signed" || change == "declined") {
+    std::string text = change == "signed" ? "Signature enregistrée — " : "Refus de signer enregistré — ";
+    ctx.post_activity(c->workspace, "campaign:" + std::to_string(c->id), "Signature : " + c->title,
+                      text + card["subtitle"].get<std::string>() + ".", nullptr);
+  }
 }
 
 std::string link_of(const Campaign& c) {
@@ -912,6 +952,8 @@ std::int64_t store_campaign(Context& ctx, const NewCampaign& n) {
   auto c = load_campaign(ctx, id);
   ctx.append_event(n.workspace, "signatures.created",
                    {{"campaign", campaign_json(ctx, *c, std::nullopt)}}, subject_of(id));
+  ctx.post_activity(n.workspace, "campaign:" + std::to_string(id), "Signature : " + n.title,
+                    "Campagne de signature ouverte : **" + n.title + "**.", campaign_card(ctx, *c));
   // Every signatory (hence every signatory organisation) receives the text's hash and the
   // fingerprint of the key that seals the trail, to check the evidence bundle later.
   std::string fingerprint = group_fingerprint(ServerKey::load_or_create(ctx).fingerprint());
@@ -1881,6 +1923,57 @@ std::optional<std::int64_t> frozen_version(Context& ctx, std::int64_t workspace,
   return std::nullopt;
 }
 
+/// The campaign /sign works on: the latest open one of the workspace, else the latest.
+std::optional<Campaign> current_campaign(Context& ctx, std::int64_t workspace) {
+  auto& q = ctx.sql("SELECT id FROM signatures_campaigns WHERE workspace_id = ? ORDER BY status = 'open' DESC, id DESC LIMIT 1");
+  q.bind(1, workspace);
+  std::optional<std::int64_t> id;
+  if (q.step()) id = q.int64(0);
+  q.reset();
+  if (!id) return std::nullopt;
+  return load_campaign(ctx, *id);
+}
+
+Result no_campaign(const Call& call) {
+  return Result::ok({{"visibility", "ephemeral"},
+                     {"text", call.caller.locale == "en" ? "No signature campaign in this workspace."
+                                                        : "Aucune campagne de signature dans cet espace."}});
+}
+
+void register_commands(pacte::Registrar& r) {
+  r.add_command({.command = "sign", .sub = "status", .args = {},
+                 .help_fr = "Montre où en sont les signatures", .help_en = "Shows the signatures' progress",
+                 .rule = Rule::observer,
+                 .run = [](Context& ctx, const Call& call, const Json&) {
+                   auto c = current_campaign(ctx, call.workspace);
+                   if (!c) return no_campaign(call);
+                   Json card = campaign_card(ctx, *c, call.caller.person);
+                   std::string text = "**" + c->title + "** : " + card["subtitle"].get<std::string>();
+                   for (auto& p : card["progress"])
+                     text += "\n- " + p["label"].get<std::string>() + " " + std::to_string(p["done"].get<int>()) + "/" +
+                             std::to_string(p["total"].get<int>());
+                   return Result::ok({{"visibility", "ephemeral"}, {"text", text}, {"card", card}});
+                 }});
+  r.add_command({.command = "sign", .sub = "remind",
+                 .args = {{.name = "organisation", .type = "organisation", .choices = {}, .optional = true,
+                           .help_fr = "Seulement les signataires de cette organisation",
+                           .help_en = "Only this organisation's signatories"}},
+                 .help_fr = "Relance les signataires en attente", .help_en = "Reminds the pending signatories",
+                 .rule = Rule::owner,
+                 .run = [](Context& ctx, const Call& call, const Json& parsed) {
+                   auto c = current_campaign(ctx, call.workspace);
+                   if (!c) return no_campaign(call);
+                   Json args = {{"campaign", c->id}};
+                   if (parsed.contains("organisation")) args["organisation"] = parsed["organisation"];
+                   Result done = ctx.call("signatures.remind", args);
+                   if (!done.is_ok()) return done;
+                   std::size_t n = done.value()["reminded"].size();
+                   bool en = call.caller.locale == "en";
+                   std::string text = en ? std::to_string(n) + " reminder(s) sent." : std::to_string(n) + " rappel(s) envoyé(s).";
+                   return Result::ok({{"visibility", "ephemeral"}, {"text", text}});
+                 }});
+}
+
 }  // namespace
 
 std::string SignaturesPlugin::name() const {
@@ -2007,6 +2100,7 @@ CREATE TABLE signatures_terminations (
 }
 
 void SignaturesPlugin::register_operations(pacte::Registrar& r) {
+  register_commands(r);
   r.add_scope("campaign", [](Context& ctx, std::int64_t id) -> std::optional<std::int64_t> {
     auto& q = ctx.sql("SELECT workspace_id FROM signatures_campaigns WHERE id = ?");
     q.bind(1, id);

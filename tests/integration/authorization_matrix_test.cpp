@@ -29,6 +29,8 @@ const std::map<std::string, Rule> kExpected = {
     {"chat.react", Rule::member},              {"chat.history", Rule::observer},
     {"chat.mark_read", Rule::observer},        {"chat.search", Rule::authenticated},
     {"chat.typing", Rule::member},             {"admin.people.list", Rule::admin},
+    {"commands.list", Rule::observer},         {"commands.complete", Rule::observer},
+    {"commands.run", Rule::member},
     {"admin.people.add", Rule::admin},         {"admin.people.disable", Rule::admin},
     {"admin.people.reset_link", Rule::admin},  {"admin.people.erase", Rule::admin},
     {"admin.orgs.add", Rule::admin},           {"invitations.create", Rule::owner},

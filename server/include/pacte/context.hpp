@@ -109,6 +109,19 @@ class Context {
   /// that needs no database (hashing a large file, rendering a document).
   virtual void defer(std::function<Json()> work, std::function<void(Context&, const Json&)> then) = 0;
 
+  /// Posts an activity message from the plugin into the workspace, in the thread dedicated
+  /// to `thread_key` (created with `thread_title` the first time, e.g. key "meeting:12").
+  /// `card` (optional, may be null) is shown with the message and can later be replaced in
+  /// place with update_card(card["key"], …). The message is authored by the caller of the
+  /// current request, or by no one (author null, "plugin" set) in timers and jobs.
+  /// Returns the message id.
+  virtual std::int64_t post_activity(std::int64_t workspace, std::string_view thread_key,
+                                     std::string_view thread_title, std::string_view text,
+                                     const Json& card) = 0;
+  /// Replaces the card of every message carrying card key `key` (in this transaction; an
+  /// event chat.card_updated {message, thread, card} goes to the workspace after the commit).
+  virtual void update_card(std::string_view key, const Json& card) = 0;
+
   /// Structured log line (never put message bodies or secrets in it).
   virtual void log(std::string_view level, std::string_view event, const Json& fields) = 0;
 };

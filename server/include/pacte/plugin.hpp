@@ -50,6 +50,36 @@ struct PactImport {
   std::map<std::string, std::int64_t> people{}, organisations{}, workspaces{};
 };
 
+/// One typed argument of a slash command.
+struct CommandArg {
+  std::string name{};  // shown in the usage, e.g. "titre"
+  /// "word" (one word or a "quoted string"), "rest" (the rest of the line, last only),
+  /// "integer" (also "v3"), "duration" (20min, 20 min, 1h, 1h30, 90 → minutes), "date"
+  /// (French and ISO: 12/03/2026, 12 mars 2026, 2026-03-12, aujourd'hui, demain, lundi…
+  /// → "YYYY-MM-DD", relative to today in Europe/Paris), "person" (@[Name](person:ID), or
+  /// a name/email prefix of a member → id), "organisation" (key or short name → id),
+  /// "choice" (one of `choices`).
+  std::string type = "word";
+  std::vector<std::string> choices{};
+  bool optional = false;
+  std::string help_fr{}, help_en{};
+};
+
+/// A slash command typed in the composer, e.g. `/agenda add "Point budget" 20min`.
+struct SlashCommand {
+  std::string command{};  // "agenda" (unique with `sub`)
+  std::string sub{};      // "add"; "" for none
+  std::vector<CommandArg> args{};
+  std::string help_fr{}, help_en{};
+  Rule rule = Rule::member;  // checked in the workspace where it runs
+  /// Runs on the engine as the caller in the workspace (call.workspace, call.role set;
+  /// call.args is the whole commands.run request), with `parsed` = {argname: value}
+  /// (absent optional arguments are missing). Returns Result::ok({"text": markdown in
+  /// the caller's language, "visibility": "ephemeral" | "thread", "card"?: card}) or an
+  /// error (returned to the caller as is).
+  std::function<Result(Context&, const Call&, const Json& parsed)> run{};
+};
+
 /// Given to Plugin::register_operations: the plugin declares what it offers.
 class Registrar {
  public:
@@ -69,6 +99,8 @@ class Registrar {
   /// Registers a resource served at `GET /p/<plugin>/<name>…` (calendar files and feeds,
   /// printable pages, exports).
   virtual void add_resource(std::string name, ResourceHandler handler) = 0;
+  /// Registers a slash command (commands.list / complete / run; docs/plugins.md).
+  virtual void add_command(SlashCommand command) = 0;
 };
 
 /// A plugin. Implementations are compiled in and listed by CMake (plugins/<name>/).

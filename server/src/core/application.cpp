@@ -4,6 +4,7 @@
 
 #include "core/admin.hpp"
 #include "core/chat.hpp"
+#include "core/commands.hpp"
 #include "core/logger.hpp"
 #include "core/workspaces.hpp"
 #include "net/net_server.hpp"
@@ -66,6 +67,9 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   workspaces->register_operations(*dispatcher_);
   auto chat = std::make_shared<Chat>();
   chat->register_operations(*dispatcher_);
+  auto commands = std::make_shared<Commands>();
+  commands->register_operations(*dispatcher_);
+  modules_.push_back(commands);
   auto admin = std::make_shared<Admin>(*accounts_, notifications_.get());
   admin->register_operations(*dispatcher_);
   modules_.push_back(admin);

@@ -35,7 +35,8 @@ Json thread_json(Context& ctx, std::int64_t thread, std::int64_t person) {
 
 Json message_json(Context& ctx, std::int64_t id) {
   auto& q = ctx.sql(
-      "SELECT m.id, m.thread_id, m.workspace_id, m.author_id, p.name, m.body, m.created_at, m.edited_at, m.deleted, m.reply_to "
+      "SELECT m.id, m.thread_id, m.workspace_id, m.author_id, p.name, m.body, m.created_at, m.edited_at, m.deleted, m.reply_to, "
+      "m.card, m.plugin, m.automated "
       "FROM messages m JOIN people p ON p.id = m.author_id WHERE m.id = ?");
   q.bind(1, id);
   if (!q.step()) {
@@ -45,7 +46,12 @@ Json message_json(Context& ctx, std::int64_t id) {
   Json out = {{"id", q.int64(0)}, {"thread", q.int64(1)}, {"workspace", q.int64(2)}, {"author", q.int64(3)},
               {"author_name", q.text(4)}, {"body", q.text(5)}, {"created_at", q.text(6)},
               {"edited_at", q.is_null(7) ? Json(nullptr) : Json(q.text(7))}, {"deleted", q.int64(8) != 0},
-              {"reply_to", q.is_null(9) ? Json(nullptr) : Json(q.int64(9))}};
+              {"reply_to", q.is_null(9) ? Json(nullptr) : Json(q.int64(9))},
+              {"card", q.is_null(10) ? Json(nullptr) : Json::parse(q.text(10), nullptr, false)},
+              {"plugin", q.is_null(11) ? Json(nullptr) : Json(q.text(11))}};
+  // A plugin's message posted by no one (a timer): no author to show, the plugin instead.
+  if (q.int64(12) != 0) out["author"] = nullptr, out["author_name"] = out["plugin"].is_string() ? out["plugin"] : Json("");
+  if (out["card"].is_discarded()) out["card"] = nullptr;
   q.reset();
   Json reactions = Json::object();
   auto& r = ctx.sql("SELECT emoji, person_id FROM reactions WHERE message_id = ? ORDER BY emoji, person_id");
@@ -249,8 +255,89 @@ CREATE TABLE attachments (
 );
 CREATE INDEX attachments_message ON attachments(message_id);
 CREATE INDEX attachments_sha ON attachments(sha256);
+)SQL"},
+          {3, R"SQL(
+-- Activity messages of plugins: a live card (JSON) replaced in place by its key, the plugin
+-- that posted it, and whether no person caused it (a timer: shown as the plugin).
+ALTER TABLE messages ADD COLUMN card TEXT;
+ALTER TABLE messages ADD COLUMN card_key TEXT;
+ALTER TABLE messages ADD COLUMN plugin TEXT;
+ALTER TABLE messages ADD COLUMN automated INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX messages_card_key ON messages(card_key) WHERE card_key IS NOT NULL;
+CREATE TABLE activity_threads (
+  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+  key TEXT NOT NULL,
+  thread_id INTEGER NOT NULL REFERENCES threads(id),
+  PRIMARY KEY (workspace_id, key)
+) WITHOUT ROWID;
 )SQL"}};
 }
+
+std::int64_t Chat::post_activity(Context& ctx, std::int64_t workspace, std::int64_t author, const std::string& plugin,
+                                 const std::string& thread_key, const std::string& thread_title,
+                                 const std::string& text, const Json& card) {
+  bool automated = author == 0;
+  if (automated) {
+    // messages.author_id is required: a timer's message is stored under an owner of the
+    // workspace (or an administrator) and shown as the plugin's (author null).
+    auto& o = ctx.sql(
+        "SELECT person_id FROM workspace_members WHERE workspace_id = ?1 AND role = 'owner' AND person_id IS NOT NULL "
+        "UNION ALL SELECT a.person_id FROM workspace_members m JOIN affiliations a ON a.organisation_id = m.organisation_id "
+        "WHERE m.workspace_id = ?1 AND m.role = 'owner' "
+        "UNION ALL SELECT id FROM people WHERE is_admin = 1 LIMIT 1");
+    o.bind(1, workspace);
+    if (o.step()) author = o.int64(0);
+    o.reset();
+    if (author == 0) throw std::runtime_error("post_activity: the workspace has no owner to store the message under");
+  }
+  std::int64_t thread = 0;
+  auto& f = ctx.sql("SELECT a.thread_id FROM activity_threads a JOIN threads t ON t.id = a.thread_id "
+                    "WHERE a.workspace_id = ? AND a.key = ?");
+  f.bind(1, workspace).bind(2, thread_key);
+  if (f.step()) thread = f.int64(0);
+  f.reset();
+  bool created = thread == 0;
+  std::string title = thread_title.empty() ? thread_key : thread_title;
+  if (utf8_length(title) > 200) title = title.substr(0, 200);
+  if (created) {
+    std::string at = ctx.now_text();
+    auto& q = ctx.sql("INSERT INTO threads(workspace_id, title, created_by, created_at, last_message_at) VALUES (?,?,?,?,?)");
+    q.bind(1, workspace).bind(2, title).bind(3, author).bind(4, at).bind(5, at).run();
+    thread = ctx.last_insert_id();
+    auto& a = ctx.sql("INSERT OR REPLACE INTO activity_threads(workspace_id, key, thread_id) VALUES (?,?,?)");
+    a.bind(1, workspace).bind(2, thread_key).bind(3, thread).run();
+  }
+  Json message = post(ctx, thread, workspace, author, text.empty() ? std::string("…") : text, std::nullopt);
+  std::int64_t id = message["id"].get<std::int64_t>();
+  auto& u = ctx.sql("UPDATE messages SET card = ?, card_key = ?, plugin = ?, automated = ? WHERE id = ?");
+  if (card.is_object()) u.bind(1, card.dump()); else u.bind_null(1);
+  if (card.is_object() && card.contains("key") && card["key"].is_string()) u.bind(2, card["key"].get<std::string>());
+  else u.bind_null(2);
+  if (plugin.empty()) u.bind_null(3); else u.bind(3, plugin);
+  u.bind(4, automated ? 1 : 0).bind(5, id).run();
+  message = message_json(ctx, id);
+  if (created) {
+    Json t = thread_json(ctx, thread, author);
+    for (auto k : {"unread", "mentions", "last_read"}) t.erase(k);
+    ctx.append_event(workspace, "chat.thread_created", {{"thread", t}, {"message", message}},
+                     "message:" + std::to_string(id));
+  } else {
+    ctx.append_event(workspace, "chat.message_posted", {{"message", message}}, "message:" + std::to_string(id));
+  }
+  return id;
+}
+
+void Chat::update_card(Context& ctx, const std::string& key, const Json& card) {
+  std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t>> rows;
+  auto& q = ctx.sql("UPDATE messages SET card = ? WHERE card_key = ? AND deleted = 0 RETURNING id, thread_id, workspace_id");
+  q.bind(1, card.dump()).bind(2, key);
+  while (q.step()) rows.emplace_back(q.int64(0), q.int64(1), q.int64(2));
+  q.reset();
+  for (auto& [id, thread, workspace] : rows)
+    ctx.append_event(workspace, "chat.card_updated", {{"message", id}, {"thread", thread}, {"card", card}});
+}
+
+Json Chat::message(Context& ctx, std::int64_t id) { return message_json(ctx, id); }
 
 std::string Chat::fts_query(const std::string& query) {
   std::string out, word;

@@ -21,6 +21,16 @@ class Chat {
   static Json create_thread(Context& ctx, std::int64_t workspace, std::int64_t author,
                             const std::string& title, const std::string& body,
                             const Json& attachments = Json::array());
+  /// A plugin's activity message in the thread of `thread_key` (created on first use),
+  /// with an optional card; appends chat.thread_created or chat.message_posted.
+  /// `author` 0: posted by no one (a timer). Returns the message id.
+  static std::int64_t post_activity(Context& ctx, std::int64_t workspace, std::int64_t author,
+                                    const std::string& plugin, const std::string& thread_key,
+                                    const std::string& thread_title, const std::string& text, const Json& card);
+  /// Replaces the card of the messages carrying `key`; appends chat.card_updated for each.
+  static void update_card(Context& ctx, const std::string& key, const Json& card);
+  /// A message as JSON (null if none).
+  static Json message(Context& ctx, std::int64_t id);
   /// An expected refusal raised deep inside a helper, turned into the reply's error.
   struct Rejected : std::runtime_error {
     explicit Rejected(Error e) : std::runtime_error(e.message), error(std::move(e)) {}

@@ -1,5 +1,6 @@
 #include "core/dispatcher.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "core/schema.hpp"
@@ -52,6 +53,28 @@ void Dispatcher::add_resource(std::string name, ResourceHandler handler) {
   std::string key = current_plugin_ + "/" + name;
   if (!resources_.emplace(key, std::move(handler)).second)
     throw std::invalid_argument("add_resource: duplicate resource " + key);
+}
+
+void Dispatcher::add_command(SlashCommand command) {
+  static const std::vector<std::string> types = {"word", "rest", "integer", "duration", "date",
+                                                 "person", "organisation", "choice"};
+  if (command.command.empty() || !command.run || command.command == "help")
+    throw std::invalid_argument("add_command: a command needs a name (not 'help') and a handler");
+  for (std::size_t i = 0; i < command.args.size(); ++i) {
+    auto& a = command.args[i];
+    if (a.name.empty() || std::find(types.begin(), types.end(), a.type) == types.end())
+      throw std::invalid_argument("add_command /" + command.command + ": argument '" + a.name + "' has an unknown type");
+    if (a.type == "rest" && i + 1 != command.args.size())
+      throw std::invalid_argument("add_command /" + command.command + ": a 'rest' argument must be the last");
+    if (a.type == "choice" && a.choices.empty())
+      throw std::invalid_argument("add_command /" + command.command + ": a 'choice' argument needs choices");
+  }
+  for (auto& c : commands_) {
+    if (c.spec.command != command.command) continue;
+    if (c.spec.sub == command.sub || c.spec.sub.empty() != command.sub.empty())
+      throw std::invalid_argument("add_command: /" + command.command + " " + command.sub + " registered twice");
+  }
+  commands_.push_back(Command{std::move(command), current_plugin_});
 }
 
 const ResourceHandler* Dispatcher::resource(std::string_view plugin, std::string_view name) const {

@@ -21,6 +21,13 @@ class Dispatcher : public Registrar {
   void add_timer(std::string name, std::chrono::seconds every, std::function<void(Context&)> run) override;
   void on_schedule(std::string name, std::function<void(Context&, const Json&)> run) override;
   void add_resource(std::string name, ResourceHandler handler) override;
+  void add_command(SlashCommand command) override;
+  struct Command {
+    SlashCommand spec;
+    std::string plugin;  // "" for the core
+  };
+  /// Slash commands in registration order.
+  const std::vector<Command>& commands() const { return commands_; }
   /// A plugin's resource by plugin and name, or null.
   const ResourceHandler* resource(std::string_view plugin, std::string_view name) const;
   /// The handler of a scheduled job by its full name, or null.
@@ -70,6 +77,7 @@ class Dispatcher : public Registrar {
   std::vector<std::pair<std::string, Exporter>> exporters_;
   std::vector<PersonHooks> person_hooks_;
   std::map<std::string, ResourceHandler, std::less<>> resources_;  // "<plugin>/<name>"
+  std::vector<Command> commands_;
   std::string current_plugin_;
 };
 

@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include "core/chat.hpp"
 #include "core/logger.hpp"
 #include "core/worker_pool.hpp"
 
@@ -72,6 +73,18 @@ std::int64_t EngineContext::notify(std::int64_t person, const Notification& n) {
   Json data = {{"kind", n.kind}, {"workspace", n.workspace}, {"title_fr", n.title_fr}, {"title_en", n.title_en},
                {"body_fr", n.body_fr}, {"body_en", n.body_en}, {"link", n.link}};
   return personal_event(person, "notification", data);
+}
+
+std::int64_t EngineContext::post_activity(std::int64_t workspace, std::string_view thread_key,
+                                         std::string_view thread_title, std::string_view text, const Json& card) {
+  std::string plugin = card.is_object() && card.contains("plugin") && card["plugin"].is_string()
+                           ? card["plugin"].get<std::string>() : current_plugin;
+  return Chat::post_activity(*this, workspace, author_, plugin, std::string(thread_key), std::string(thread_title),
+                             std::string(text), card);
+}
+
+void EngineContext::update_card(std::string_view key, const Json& card) {
+  Chat::update_card(*this, std::string(key), card);
 }
 
 void EngineContext::broadcast(std::int64_t workspace, std::string_view type, const Json& data) {
@@ -559,8 +572,10 @@ Result Engine::authorize_and_run(EngineContext& ctx, Inbound& req, const Operati
   }
   ctx.set_author(caller.person);
   ctx.caller = &caller;
+  ctx.current_plugin = op.plugin;
   Result r = op.handler(ctx, call);
   ctx.caller = nullptr;
+  ctx.current_plugin.clear();
   if (r.is_ok() && idempotent) {
     auto& ins = ctx.sql("INSERT INTO requests(person_id, client_id, request_hash, reply, created_at) VALUES (?,?,?,?,?)");
     ins.bind(1, caller.person).bind(2, req.client_id).bind(3, hash).bind(4, r.value().dump())

@@ -185,7 +185,12 @@ class EngineContext : public Context {
   std::int64_t notify(std::int64_t person, const Notification& notification) override;
   void broadcast(std::int64_t workspace, std::string_view type, const Json& data) override;
   Result call(std::string_view op, const Json& args) override;
+  std::int64_t post_activity(std::int64_t workspace, std::string_view thread_key, std::string_view thread_title,
+                             std::string_view text, const Json& card) override;
+  void update_card(std::string_view key, const Json& card) override;
 
+  /// The plugin of the request's operation ("" for the core): the default plugin of activity.
+  std::string current_plugin;
   /// Who is calling: set by the engine around a handler; null in timers and jobs.
   const Caller* caller = nullptr;
   /// Where notifications go (the notifications module); unset: only the personal event.
@@ -202,6 +207,7 @@ class EngineContext : public Context {
   void notice(Notice n) { outputs_.push_back(n); }
   /// The author of events appended by the current request.
   void set_author(std::int64_t person) { author_ = person; }
+  std::int64_t author() const { return author_; }
   /// Is the person an instance admin (and enabled)?
   bool is_admin(std::int64_t person);
   /// Resolves the workspace an argument set designates, through the registered scopes.
