@@ -303,7 +303,7 @@ describe('Store.runCommand', () => {
     expect(errorText(err)).toBe('Missing argument <title>. Usage: /agenda add <title> [duration]');
   });
 
-  it('forgets the cached command list when the workspace’s plugins change', async () => {
+  it('forgets the cached command list when the workspace’s plugins or the language change', async () => {
     void store.commands.list(4);
     await flushMicrotasks();
     hub.current.reply(hub.current.ops('commands.list')[0].id, { commands: LIST });
@@ -311,6 +311,14 @@ describe('Store.runCommand', () => {
     expect(store.commands.peek(4)).toBeDefined();
     hub.current.push({ event: 'plugins.disabled', workspace: 4, seq: 1, data: { plugin: 'agenda' } });
     await flushMicrotasks();
+    expect(store.commands.peek(4)).toBeUndefined();
+    // A new language: the help texts are asked again, in it.
+    void store.commands.list(4);
+    await flushMicrotasks();
+    hub.current.reply(hub.current.ops('commands.list')[1].id, { commands: LIST });
+    await flushMicrotasks();
+    expect(store.commands.peek(4)).toBeDefined();
+    setLocale('en', false);
     expect(store.commands.peek(4)).toBeUndefined();
   });
 });

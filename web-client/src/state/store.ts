@@ -8,7 +8,7 @@
  * shows once.
  */
 import type { ProtocolClient, OutboxItem } from '../protocol/client';
-import { getLocale } from '../i18n';
+import { getLocale, onLocaleChange } from '../i18n';
 import { ProtocolError } from '../protocol/client';
 import { CommandCatalog, type CommandResult } from '../commands';
 import type {
@@ -122,6 +122,8 @@ export class Store {
         this.notify();
       }),
       c.onOutbox(() => this.notify()),
+      // The commands' help and usage come in the person's language.
+      onLocaleChange(() => this.commands.forget()),
       c.onOutboxDone(({ item, result, error }) => {
         if (error) this.failed.push({ item, error });
         else if (result?.message) this.upsertMessage(result.message as Message);
@@ -717,6 +719,7 @@ export class Store {
       return;
     }
     void this.loadWorkspaces();
+    this.commands.forget(target);
     if (this.threads.has(target)) void this.loadThreads(target, true);
     for (const [threadId, entry] of this.messages) {
       if (entry.list[0]?.workspace === target || this.thread(threadId)?.workspace === target) {
