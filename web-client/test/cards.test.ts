@@ -66,7 +66,8 @@ describe('card helpers', () => {
 describe('<pacte-card>', () => {
   it('shows the title, the fields as a description list, progress in text and safe links', async () => {
     const el = await mount<HTMLElement>('pacte-card', { card: campaignCard(5), client: { request: vi.fn() } });
-    const section = el.querySelector('section.card')!;
+    const section = el.querySelector('.card')!;
+    expect(section.getAttribute('role')).toBe('group');
     expect(section.getAttribute('aria-labelledby')).toBe(el.querySelector('[data-testid=card-title]')!.id);
     expect(el.querySelector('[data-testid=card-title]')!.textContent).toBe('Signature du pacte');
     expect(el.querySelector('[data-testid=card-subtitle]')!.textContent).toBe('9 / 14 signatures');

@@ -85,14 +85,17 @@ export class PacteCard extends PacteElement {
     const progress = (c.progress ?? []).filter((p) => p && p.label);
     const links = (c.links ?? []).map((l) => ({ ...l, href: safeHref(l.href) })).filter((l) => l.href && l.label);
     const actions = (c.actions ?? []).filter((a) => a && a.op && a.label);
-    return html`<section
+    // A group rather than a section and a heading: cards sit inside messages, where
+    // headings would break the page's outline and sections would multiply landmarks.
+    return html`<div
+      role="group"
       class="card"
       data-testid="card"
       data-card-key=${c.key ?? ''}
       aria-labelledby=${c.title ? titleId : nothing}
       aria-label=${c.title ? nothing : t('card.label')}
     >
-      ${c.title ? html`<h3 class="card-title" id=${titleId} data-testid="card-title">${c.title}</h3>` : nothing}
+      ${c.title ? html`<p class="card-title" id=${titleId} data-testid="card-title">${c.title}</p>` : nothing}
       ${c.subtitle ? html`<p class="card-subtitle" data-testid="card-subtitle">${c.subtitle}</p>` : nothing}
       ${fields.length
         ? html`<dl class="card-fields">
@@ -144,7 +147,7 @@ export class PacteCard extends PacteElement {
             : html`<p class="form-error">${this.outcome.text}</p>`
           : nothing}
       </div>
-    </section>`;
+    </div>`;
   }
 }
 
