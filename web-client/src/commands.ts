@@ -329,10 +329,9 @@ export class CommandCompleter {
     const s = this.state.items[index];
     if (!this.state.open || !s) return null;
     const from = Math.min(this.state.replaceFrom, caret);
-    let value = s.value;
+    // The server ends a value with a space when the word is complete.
+    const value = s.value;
     const rest = text.slice(caret);
-    // An argument value is followed by a space, as the command and subcommand are.
-    if (!value.endsWith(' ') && !rest.startsWith(' ')) value += ' ';
     const next = text.slice(0, from) + value + rest;
     const pos = from + value.length;
     this.set({ ...this.state, open: false, items: [], active: 0 });

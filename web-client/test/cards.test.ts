@@ -159,6 +159,9 @@ describe('cards in messages', () => {
     store.plugins.set(4, [{ name: 'signatures', title: 'Signatures', enabled: true }]);
     expect(store.authorName(withCard)).toBe('Signatures');
     expect(store.authorName(byPerson)).toBe('Agnès Daffos');
+    // As the server sends it: author_name is the plugin's name, `plugin` says it too.
+    expect(store.authorName({ ...withCard, card: null, author_name: 'signatures', plugin: 'signatures' })).toBe('Signatures');
+    expect(store.authorName({ ...withCard, card: null, author_name: 'inconnu', plugin: 'inconnu' })).toBe('Pacte');
     const el = await mount<HTMLElement>('pacte-message', { store, message: withCard, ctx: { me: 3 }, canWrite: true, compact: false, tick: 0 });
     expect(el.querySelector('.author')!.textContent).toBe('Signatures');
     expect(el.querySelector('.activity-tag')!.textContent).toBe('activité');

@@ -175,11 +175,11 @@ describe('CommandCompleter', () => {
     vi.advanceTimersByTime(COMPLETE_DEBOUNCE_MS);
     req.of('commands.complete')[1].resolve({
       replace_from: 13,
-      suggestions: [{ value: 'moulins', label: 'Moulins', detail: 'Centre Socioculturel des Moulins' }],
+      suggestions: [{ value: 'moulins ', label: 'Moulins', detail: 'Centre Socioculturel des Moulins' }],
     });
     await flushMicrotasks();
     expect(c.state.open).toBe(true);
-    expect(c.state.items[0]).toEqual({ value: 'moulins', label: 'Moulins', detail: 'Centre Socioculturel des Moulins' });
+    expect(c.state.items[0]).toEqual({ value: 'moulins ', label: 'Moulins', detail: 'Centre Socioculturel des Moulins' });
     expect(c.accept('/sign remind Mou', 16)).toEqual({ text: '/sign remind moulins ', caret: 21 });
   });
 
@@ -188,7 +188,7 @@ describe('CommandCompleter', () => {
     const text = '/help 😀 @Ag';
     c.update(text, text.length);
     vi.advanceTimersByTime(COMPLETE_DEBOUNCE_MS);
-    req.of('commands.complete')[0].resolve({ replace_from: 8, suggestions: [{ value: '@[Agnès Daffos](person:40)', label: 'Agnès Daffos' }] });
+    req.of('commands.complete')[0].resolve({ replace_from: 8, suggestions: [{ value: '@[Agnès Daffos](person:40) ', label: 'Agnès Daffos' }] });
     await flushMicrotasks();
     expect(c.state.replaceFrom).toBe(9);
     expect(c.accept(text, text.length)!.text).toBe('/help 😀 @[Agnès Daffos](person:40) ');

@@ -140,7 +140,8 @@ export class PacteMessage extends PacteElement {
     const mentioned = !m.deleted && this.store.mentionsMe(m);
     const toolbar = !m.deleted && !this.editing && this.canWrite;
     const name = this.store.authorName(m);
-    const activity = m.author === null || m.author === undefined;
+    const automated = m.author === null || m.author === undefined;
+    const activity = automated || !!m.plugin;
     return html`<article
       class="message ${this.compact ? 'is-compact' : ''} ${mine ? 'is-mine' : ''} ${mentioned ? 'is-mentioned' : ''} ${m.deleted ? 'is-deleted' : ''} ${this.active || this.picking ? 'is-active' : ''}"
       data-testid="message"
@@ -152,7 +153,7 @@ export class PacteMessage extends PacteElement {
         ? html`<time class="compact-time" datetime=${m.created_at} title=${formatDateTime(m.created_at)}
             >${formatMessageTime(m.created_at)}</time
           >`
-        : html`<span class="avatar" aria-hidden="true">${activity ? html`<span class="avatar-activity">⚙</span>` : initials(name)}</span>`}
+        : html`<span class="avatar" aria-hidden="true">${automated ? html`<span class="avatar-activity">⚙</span>` : initials(name)}</span>`}
       <div class="message-main">
         <div class="message-head ${this.compact ? 'visually-hidden' : ''}">
           <span class="author" id="msg-${m.id}-author">${name}</span>

@@ -82,6 +82,8 @@ export interface Message {
   attachments?: Attachment[];
   /** A plugin's live card (activity messages and command answers), replaced by `chat.card_updated`. */
   card?: Card | null;
+  /** The plugin that posted the message as activity (null for people's messages). */
+  plugin?: string | null;
   /** Only in `chat.search` results. */
   thread_title?: string;
   snippet?: string;

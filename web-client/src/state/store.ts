@@ -211,8 +211,8 @@ export class Store {
   /** The name shown for a message's author: the plugin's title for an activity message without one. */
   authorName(m: Message): string {
     if (m.author !== null && m.author !== undefined) return m.author_name ?? `#${m.author}`;
-    if (m.author_name) return m.author_name;
-    const plugin = m.card?.plugin;
+    // The server sends the plugin's name (not its title) as author_name here.
+    const plugin = m.plugin || m.card?.plugin || m.author_name;
     if (plugin) {
       const info = this.plugins.get(m.workspace)?.find((p) => p.name === plugin);
       if (info?.title) return info.title;
