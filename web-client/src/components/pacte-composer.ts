@@ -429,6 +429,7 @@ export class PacteComposer extends PacteElement {
     const listId = cmdOpen ? `command-list-${this.threadId}` : `mention-list-${this.threadId}`;
     const active = cmdOpen ? `${listId}-${this.cmd.active}` : open ? `${listId}-${this.activeIndex}` : '';
     const count = cmdOpen ? this.cmd.items.length : open ? this.suggestions.length : 0;
+    const usage = this.cmd.usage && isCommandText(this.input?.value ?? '') ? this.cmd.usage : '';
     const uploads = this.uploadList();
     return html`${this.renderAnswers()}<form
       class="composer ${this.dragging ? 'is-dragging' : ''}"
@@ -469,7 +470,7 @@ export class PacteComposer extends PacteElement {
           data-testid="composer-input"
           data-suggestions=${cmdOpen ? 'commands' : open ? 'mentions' : 'closed'}
           aria-busy=${this.running ? 'true' : 'false'}
-          aria-describedby="composer-hint-${this.threadId}"
+          aria-describedby=${usage ? `composer-hint-${this.threadId} command-usage-${this.threadId}` : `composer-hint-${this.threadId}`}
           aria-autocomplete="list"
           aria-controls=${open || cmdOpen ? listId : nothing}
           aria-activedescendant=${active || nothing}
@@ -485,8 +486,8 @@ export class PacteComposer extends PacteElement {
       </div>
       <p class="composer-notice" role="status">${this.notice}</p>
       <p class="visually-hidden" role="status" data-testid="suggestion-count">${count ? tn('composer.suggestionCount', count) : ''}</p>
-      ${this.cmd.usage && isCommandText(this.input?.value ?? '')
-        ? html`<p class="command-usage" data-testid="command-usage"><code>${this.cmd.usage}</code></p>`
+      ${usage
+        ? html`<p class="command-usage" id="command-usage-${this.threadId}" data-testid="command-usage"><code>${usage}</code></p>`
         : nothing}
       <div role="alert" class="command-error-region">${this.cmdError
         ? html`<p class="form-error command-error" data-testid="command-error">${this.cmdError}</p>`
