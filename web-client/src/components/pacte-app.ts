@@ -282,8 +282,9 @@ export class PacteApp extends PacteElement {
         // Only the thread on screen: other threads show an unread count.
         if (store.viewing?.thread !== m.thread) return;
         const title = store.thread(m.thread)?.title || t('tabs.discussion');
-        this.announcer.newMessage(m.author_name || `#${m.author}`, title);
+        this.announcer.newMessage(store.authorName(m), title);
       }),
+      store.onAnnounce((text) => this.speak(text)),
       client.onSessionEnded(() => this.sessionEnded()),
     );
     // Exposed for debugging from the browser console and for end-to-end tests.

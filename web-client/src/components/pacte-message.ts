@@ -7,6 +7,7 @@ import { renderMarkdown, type MentionContext } from '../markdown';
 import { errorText, formatDateTime, formatMessageTime, getLocale, t, tn } from '../i18n';
 import { isAutoBody } from '../attachments';
 import { renderAttachments } from './attachment-ui';
+import './pacte-card';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😀', '🎉', '👀', '✅'];
 
@@ -138,6 +139,9 @@ export class PacteMessage extends PacteElement {
     const reactions = Object.entries(m.reactions ?? {}).filter(([, people]) => people.length > 0);
     const mentioned = !m.deleted && this.store.mentionsMe(m);
     const toolbar = !m.deleted && !this.editing && this.canWrite;
+    const name = this.store.authorName(m);
+    const automated = m.author === null || m.author === undefined;
+    const activity = automated || !!m.plugin;
     return html`<article
       class="message ${this.compact ? 'is-compact' : ''} ${mine ? 'is-mine' : ''} ${mentioned ? 'is-mentioned' : ''} ${m.deleted ? 'is-deleted' : ''} ${this.active || this.picking ? 'is-active' : ''}"
       data-testid="message"
@@ -149,10 +153,11 @@ export class PacteMessage extends PacteElement {
         ? html`<time class="compact-time" datetime=${m.created_at} title=${formatDateTime(m.created_at)}
             >${formatMessageTime(m.created_at)}</time
           >`
-        : html`<span class="avatar" aria-hidden="true">${initials(m.author_name ?? '?')}</span>`}
+        : html`<span class="avatar" aria-hidden="true">${automated ? html`<span class="avatar-activity">⚙</span>` : initials(name)}</span>`}
       <div class="message-main">
         <div class="message-head ${this.compact ? 'visually-hidden' : ''}">
-          <span class="author" id="msg-${m.id}-author">${m.author_name}</span>
+          <span class="author" id="msg-${m.id}-author">${name}</span>
+          ${activity ? html`<span class="tag activity-tag">${t('message.activity')}</span>` : nothing}
           <time datetime=${m.created_at} title=${formatDateTime(m.created_at)}>${formatMessageTime(m.created_at)}</time>
           ${m.edited_at && !m.deleted && !this.compact
             ? html`<span class="edited" data-testid="message-edited" title=${t('message.editedAt', { date: formatDateTime(m.edited_at) })}
@@ -182,6 +187,7 @@ export class PacteMessage extends PacteElement {
               ? nothing
               : html`<div class="message-body md" data-testid="message-body">${unsafeHTML(this.bodyHtml())}</div>`}
         ${!m.deleted ? renderAttachments(m.attachments) : nothing}
+        ${!m.deleted && m.card ? html`<pacte-card .card=${m.card} .client=${this.store.client}></pacte-card>` : nothing}
         ${m.edited_at && !m.deleted && this.compact && !this.editing
           ? html`<span class="edited" data-testid="message-edited" title=${t('message.editedAt', { date: formatDateTime(m.edited_at) })}
               >(${t('message.edited')})</span
@@ -192,7 +198,7 @@ export class PacteMessage extends PacteElement {
         ${this.picking ? this.renderPicker() : nothing}
       </div>
       ${toolbar
-        ? html`<div class="message-toolbar" role="group" aria-label=${t('message.actions', { name: mine ? t('message.you') : m.author_name })}>
+        ? html`<div class="message-toolbar" role="group" aria-label=${t('message.actions', { name: mine ? t('message.you') : name })}>
             <button
               class="tool react-btn"
               aria-expanded=${this.picking ? 'true' : 'false'}

@@ -80,7 +80,7 @@ export class PacteSearch extends PacteElement {
               (m) => html`<li>
                 <a class="result" href=${paths.thread(m.workspace ?? ws.id, m.thread)} data-testid="search-result">
                   <span class="result-head">
-                    <span class="author">${m.author_name}</span>
+                    <span class="author">${this.store.authorName(m)}</span>
                     <span class="muted">${t('search.inThread', { title: m.thread_title ?? '' })}</span>
                     <time datetime=${m.created_at}>${formatDateTime(m.created_at)}</time>
                   </span>

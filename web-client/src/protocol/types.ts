@@ -68,8 +68,9 @@ export interface Message {
   id: Id;
   thread: Id;
   workspace: Id;
-  author: Id;
-  author_name: string;
+  /** Null for an activity message posted by a plugin on its own (a timer). */
+  author: Id | null;
+  author_name: string | null;
   body: string;
   created_at: string;
   edited_at: string | null;
@@ -79,9 +80,35 @@ export interface Message {
   mentions: { people: Id[]; organisations: Id[] };
   /** Files sent with the message (absent from older servers' messages). */
   attachments?: Attachment[];
+  /** A plugin's live card (activity messages and command answers), replaced by `chat.card_updated`. */
+  card?: Card | null;
+  /** The plugin that posted the message as activity (null for people's messages). */
+  plugin?: string | null;
   /** Only in `chat.search` results. */
   thread_title?: string;
   snippet?: string;
+}
+
+/** A plugin's structured card (issue 12); its texts are already in the workspace's language. */
+export interface Card {
+  /** Identifies the card for `chat.card_updated` ("signatures:campaign:3"). */
+  key?: string;
+  /** The plugin that made it: names the author of an activity message without one. */
+  plugin?: string;
+  title?: string;
+  subtitle?: string;
+  fields?: { label: string; value: string }[];
+  progress?: { label: string; done: number; total: number }[];
+  links?: { label: string; href: string }[];
+  actions?: CardAction[];
+}
+
+export interface CardAction {
+  label: string;
+  /** An ordinary operation, called with `client.request(op, args)`; the server checks it again. */
+  op: string;
+  args?: Record<string, unknown>;
+  style?: 'primary' | 'secondary' | 'danger' | string;
 }
 
 /** A stored file (`attachments.upload`, and `message.attachments`). */

@@ -8,11 +8,13 @@
  * shows once.
  */
 import type { ProtocolClient, OutboxItem } from '../protocol/client';
-import { getLocale } from '../i18n';
+import { getLocale, onLocaleChange } from '../i18n';
 import { ProtocolError } from '../protocol/client';
 import { NotificationCenter } from './notifications';
+import { CommandCatalog, type CommandResult } from '../commands';
 import type {
   Attachment,
+  Card,
   EventFrame,
   Members,
   Message,
@@ -37,6 +39,15 @@ export interface WorkspaceThreads {
   loading: boolean;
   loaded: boolean;
   error?: string;
+}
+
+/** A command's answer shown to its caller only, under the thread's composer. */
+export interface EphemeralAnswer {
+  id: number;
+  /** The command line that was run. */
+  command: string;
+  text: string;
+  card: Card | null;
 }
 
 export interface FailedItem {
@@ -72,6 +83,12 @@ export class Store {
   /** Thread → person → {name, expires (ms)}. */
   typing = new Map<number, Map<number, { name: string; expires: number }>>();
   failed: FailedItem[] = [];
+  /** `commands.list` per workspace, fetched on the first "/". */
+  readonly commands: CommandCatalog;
+  /** Thread → the ephemeral command answers shown there (this tab only). */
+  answers = new Map<number, EphemeralAnswer[]>();
+  private answerSeq = 0;
+  private announceListeners = new Set<(text: string) => void>();
   /** The thread on screen, marked read as messages arrive. */
   viewing: { workspace: number; thread: number } | null = null;
   /** The notification centre and email preferences (personal stream). */
@@ -95,6 +112,7 @@ export class Store {
   ) {
     this.client = client;
     this.me = me;
+    this.commands = new CommandCatalog(client);
     this.now = opts.now ?? (() => Date.now());
     this.isVisible =
       opts.isVisible ?? (() => typeof document === 'undefined' || document.visibilityState !== 'hidden');
@@ -108,6 +126,8 @@ export class Store {
         this.notify();
       }),
       c.onOutbox(() => this.notify()),
+      // The commands' help and usage come in the person's language.
+      onLocaleChange(() => this.commands.forget()),
       c.onOutboxDone(({ item, result, error }) => {
         if (error) this.failed.push({ item, error });
         else if (result?.message) this.upsertMessage(result.message as Message);
@@ -146,6 +166,63 @@ export class Store {
   onIncoming(fn: (m: Message) => void): () => void {
     this.incomingListeners.add(fn);
     return () => this.incomingListeners.delete(fn);
+  }
+
+  /** Texts for the shell's polite live region (a command's answer). */
+  onAnnounce(fn: (text: string) => void): () => void {
+    this.announceListeners.add(fn);
+    return () => this.announceListeners.delete(fn);
+  }
+
+  announce(text: string): void {
+    for (const fn of [...this.announceListeners]) fn(text);
+  }
+
+  // ------------------------------------------------------------ commands
+
+  /**
+   * Runs a command line in a thread (`commands.run`). An ephemeral answer is
+   * kept under the thread for this person only; a thread answer's message is
+   * merged at once (the event brings it to everyone else). Errors are thrown
+   * (a `ProtocolError` with the server's localised message).
+   */
+  async runCommand(workspace: number, thread: number, text: string): Promise<CommandResult> {
+    const res = await this.client.request<CommandResult>('commands.run', { workspace, thread, text });
+    if (res?.visibility === 'thread') {
+      const m = res.message as Message | undefined;
+      if (m && typeof m === 'object' && m.id) this.upsertMessage(m);
+    } else {
+      const list = this.answers.get(thread) ?? [];
+      list.push({ id: ++this.answerSeq, command: text, text: res?.text ?? '', card: res?.card ?? null });
+      // Only the latest few stay: they are notes to oneself, not history.
+      while (list.length > 3) list.shift();
+      this.answers.set(thread, list);
+    }
+    this.notify();
+    return res;
+  }
+
+  answersIn(thread: number): EphemeralAnswer[] {
+    return this.answers.get(thread) ?? [];
+  }
+
+  dismissAnswer(thread: number, id: number): void {
+    const list = this.answersIn(thread).filter((a) => a.id !== id);
+    if (list.length) this.answers.set(thread, list);
+    else this.answers.delete(thread);
+    this.notify();
+  }
+
+  /** The name shown for a message's author: the plugin's title for an activity message without one. */
+  authorName(m: Message): string {
+    if (m.author !== null && m.author !== undefined) return m.author_name ?? `#${m.author}`;
+    // The server sends the plugin's name (not its title) as author_name here.
+    const plugin = m.plugin || m.card?.plugin || m.author_name;
+    if (plugin) {
+      const info = this.plugins.get(m.workspace)?.find((p) => p.name === plugin);
+      if (info?.title) return info.title;
+    }
+    return 'Pacte';
   }
 
   notify(): void {
@@ -534,6 +611,9 @@ export class Store {
       case 'chat.message_deleted':
         this.applyDeleted(Number(d.message), Number(d.thread));
         break;
+      case 'chat.card_updated':
+        this.applyCard(Number(d.message), d.thread === undefined ? null : Number(d.thread), d.card ?? null);
+        break;
       case 'chat.reaction_changed':
         this.patchMessage(Number(d.message), Number(d.thread), { reactions: d.reactions ?? {} });
         break;
@@ -597,6 +677,7 @@ export class Store {
       case 'workspace.member_added':
       case 'workspace.member_removed': {
         const wsId = Number(ev.workspace);
+        if (d.person === this.myId) this.commands.forget(wsId);
         if (ev.event === 'workspace.member_removed' && d.person === this.myId) {
           this.forgetWorkspace(wsId);
         } else if (this.members.has(wsId)) {
@@ -617,6 +698,7 @@ export class Store {
           const info = infos?.find((p) => p.name === d.plugin);
           if (info) info.enabled = ev.event === 'plugins.enabled';
         }
+        this.commands.forget(Number(ev.workspace));
         break;
       }
       default:
@@ -642,6 +724,7 @@ export class Store {
       return;
     }
     void this.loadWorkspaces();
+    this.commands.forget(target);
     if (this.threads.has(target)) void this.loadThreads(target, true);
     for (const [threadId, entry] of this.messages) {
       if (entry.list[0]?.workspace === target || this.thread(threadId)?.workspace === target) {
@@ -666,7 +749,7 @@ export class Store {
       if (m.created_at && (!th.last_message_at || m.created_at > th.last_message_at)) th.last_message_at = m.created_at;
     }
     // Stop showing the author as typing.
-    this.typing.get(m.thread)?.delete(m.author);
+    if (m.author !== null) this.typing.get(m.thread)?.delete(m.author);
     if (known || m.author === this.myId) return;
     for (const fn of [...this.incomingListeners]) fn(m);
     const viewing = this.viewing?.thread === m.thread && this.isVisible();
@@ -732,6 +815,18 @@ export class Store {
     const entry = this.messages.get(thread);
     const m = entry?.list.find((x) => x.id === id);
     if (m) Object.assign(m, patch);
+  }
+
+  /** Replaces a message's card in place (`chat.card_updated`); the thread may be unknown. */
+  private applyCard(id: number, thread: number | null, card: Card | null): void {
+    const entries = thread !== null && this.messages.has(thread) ? [this.messages.get(thread)!] : [...this.messages.values()];
+    for (const entry of entries) {
+      const m = entry.list.find((x) => x.id === id);
+      if (m) {
+        m.card = card;
+        return;
+      }
+    }
   }
 
   private applyDeleted(id: number, thread: number): void {
