@@ -471,9 +471,7 @@ TEST(AgendaCadence, DashboardOnConstructedYearsAndRemindersToTheConvener) {
   auto reminded = [&](std::int64_t w) {
     return scalar(server, "SELECT COUNT(*) FROM agenda_reminders WHERE year = 2027 AND workspace_id = " + std::to_string(w));
   };
-  auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (reminded(rt_ressources) == 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(20ms);
+  wait_until([&] { return reminded(rt_ressources) != 0; }, 10s);
   ASSERT_EQ(reminded(rt_ressources), 1) << "the thematic meeting's convener is reminded";
   EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM agenda_reminders WHERE workspace_id = " + std::to_string(rt_participation)), 0);
 

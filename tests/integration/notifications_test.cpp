@@ -31,17 +31,6 @@ std::uint16_t free_port() {
   return a.local_endpoint().port();
 }
 
-/// Waits until `done()` holds, checking every 20 ms, for at most `limit`.
-template <typename F>
-bool eventually(F done, std::chrono::seconds limit = std::chrono::seconds(15)) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return done();
-}
-
 /// The SMTP server of the tests, in its own process.
 class SmtpSink {
  public:
@@ -64,7 +53,7 @@ class SmtpSink {
       std::string script = std::string(PACTE_SOURCE_DIR) + "/tests/tools/smtp_sink.py";
       std::string port = std::to_string(port_);
       execl("/usr/bin/python3", "python3", script.c_str(), "--port", port.c_str(), "--out", dir_.c_str(), nullptr);
-      _exit(127);
+      _exit(127);  // exec failed: the child ends as a shell would, and start() reports it
     }
     close(out[1]);
     std::string line;
@@ -174,7 +163,7 @@ TEST(Notifications, InvitedPartnerGetsTheEmailSetsAPasswordAndGetsAMentionDigest
                      {{"workspace", copil}, {"email", "elodie@example.org"}, {"name", "Élodie Müller-Ferré"}, {"role", "member"}});
   ASSERT_EQ(invited.status, 200) << invited.body;
   std::int64_t elodie = invited.json()["result"]["person"];
-  ASSERT_TRUE(eventually([&] { return sink.to("elodie@example.org").size() == 1; }));
+  ASSERT_TRUE(wait_until([&] { return sink.to("elodie@example.org").size() == 1; }));
   Json mail = sink.to("elodie@example.org")[0];
   EXPECT_EQ(mail["to"]["name"], "Élodie Müller-Ferré");  // RFC 2047 in the To header
   EXPECT_EQ(mail["from"]["name"], "Pacte Chambéry");
@@ -206,7 +195,7 @@ TEST(Notifications, InvitedPartnerGetsTheEmailSetsAPasswordAndGetsAMentionDigest
   EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM email_outbox WHERE to_address = 'elodie@example.org'"), 1);
 
   clock.advance(std::chrono::minutes(51));  // 10:01: the 10:00 digest is due
-  ASSERT_TRUE(eventually([&] { return sink.to("elodie@example.org").size() == 2; }));
+  ASSERT_TRUE(wait_until([&] { return sink.to("elodie@example.org").size() == 2; }));
   Json digest = sink.to("elodie@example.org")[1];
   EXPECT_EQ(digest["subject"], "Pacte : 1 notification non lue");
   std::string text = digest["text"];
@@ -239,7 +228,7 @@ TEST(Notifications, ImmediateNoticeCarriesItsAttachmentAndUnsubscribeIsHonoured)
   EXPECT_EQ((*live)["data"]["notification"]["title"], "Signature du pacte : rappel");
   EXPECT_EQ((*live)["data"]["unread"], 1);
 
-  ASSERT_TRUE(eventually([&] { return sink.to("equipe@biollay.example").size() == 1; }));
+  ASSERT_TRUE(wait_until([&] { return sink.to("equipe@biollay.example").size() == 1; }));
   Json mail = sink.to("equipe@biollay.example")[0];
   EXPECT_EQ(mail["subject"], "Signature du pacte : rappel");
   EXPECT_NE(mail["text"].get<std::string>().find("Empreinte du texte : 9f86d081884c7d65"), std::string::npos);
@@ -289,7 +278,7 @@ TEST(Notifications, SmtpDownThenUpLosesNothingAndSendsNothingTwice) {
     ASSERT_EQ(api(server.port(), owner.token, "rappels.send",
                   {{"workspace", copil}, {"person", member.id}, {"title", "Rappel n°" + std::to_string(i)}}).status, 200);
   // Every message has failed once and waits for its retry.
-  ASSERT_TRUE(eventually([&] {
+  ASSERT_TRUE(wait_until([&] {
     return scalar(server, "SELECT COUNT(*) FROM email_outbox WHERE status = 'pending' AND attempts >= 1") == 5;
   }));
   auto pending = api(server.port(), login(server.port(), "admin@pacte.example"), "admin.outbox.list", {{"status", "pending"}});
@@ -298,7 +287,7 @@ TEST(Notifications, SmtpDownThenUpLosesNothingAndSendsNothingTwice) {
 
   sink.start();
   clock.advance(std::chrono::hours(1));  // past every backoff
-  ASSERT_TRUE(eventually([&] { return scalar(server, "SELECT COUNT(*) FROM email_outbox WHERE status = 'sent'") == 5; }));
+  ASSERT_TRUE(wait_until([&] { return scalar(server, "SELECT COUNT(*) FROM email_outbox WHERE status = 'sent'") == 5; }));
   std::multiset<std::string> subjects;
   for (auto& m : sink.to("equipe@biollay.example")) subjects.insert(m["subject"].get<std::string>());
   ASSERT_EQ(subjects.size(), 5u);
@@ -313,9 +302,9 @@ TEST(Notifications, AMessageThatKeepsFailingIsDeadLetteredAndAnAdminCanRetryIt) 
   auto member = sign_in(server, "equipe@biollay.example");
   std::int64_t copil = workspace_id(server.port(), owner.token, "copil");
   api(server.port(), owner.token, "rappels.send", {{"workspace", copil}, {"person", member.id}, {"title", "Rappel"}});
-  ASSERT_TRUE(eventually([&] { return scalar(server, "SELECT attempts FROM email_outbox") == 1; }));
+  ASSERT_TRUE(wait_until([&] { return scalar(server, "SELECT attempts FROM email_outbox") == 1; }));
   clock.advance(std::chrono::hours(1));
-  ASSERT_TRUE(eventually([&] { return scalar(server, "SELECT COUNT(*) FROM email_outbox WHERE status = 'dead'") == 1; }));
+  ASSERT_TRUE(wait_until([&] { return scalar(server, "SELECT COUNT(*) FROM email_outbox WHERE status = 'dead'") == 1; }));
   std::string admin = login(server.port(), "admin@pacte.example");
   auto dead = api(server.port(), admin, "admin.outbox.list", {{"status", "dead"}}).json()["result"]["messages"];
   ASSERT_EQ(dead.size(), 1u);
@@ -323,7 +312,7 @@ TEST(Notifications, AMessageThatKeepsFailingIsDeadLetteredAndAnAdminCanRetryIt) 
   EXPECT_EQ(api(server.port(), owner.token, "admin.outbox.retry", {{"id", dead[0]["id"]}}).status, 403);
   sink.start();
   ASSERT_EQ(api(server.port(), admin, "admin.outbox.retry", {{"id", dead[0]["id"]}}).status, 200);
-  ASSERT_TRUE(eventually([&] { return sink.to("equipe@biollay.example").size() == 1; }));
+  ASSERT_TRUE(wait_until([&] { return sink.to("equipe@biollay.example").size() == 1; }));
 }
 
 TEST(Notifications, DigestPreferencesPerPersonAndPerWorkspace) {
@@ -349,7 +338,7 @@ TEST(Notifications, DigestPreferencesPerPersonAndPerWorkspace) {
   // "immediately": one email per notification.
   api(server.port(), owner.token, "notifications.prefs.set", {{"workspace", copil}, {"workspace_digest", "immediately"}});
   mention("deux");
-  ASSERT_TRUE(eventually([&] { return sink.to("equipe@ville-chambery.example").size() == 1; }));
+  ASSERT_TRUE(wait_until([&] { return sink.to("equipe@ville-chambery.example").size() == 1; }));
   EXPECT_NE(sink.to("equipe@ville-chambery.example")[0]["text"].get<std::string>().find("deux"), std::string::npos);
   // "daily" (the override removed, person default set): at the next 08:00 UTC, read ones skipped.
   api(server.port(), owner.token, "notifications.prefs.set", {{"workspace", copil}, {"workspace_digest", nullptr}});
@@ -362,7 +351,7 @@ TEST(Notifications, DigestPreferencesPerPersonAndPerWorkspace) {
   api(server.port(), owner.token, "session.me");
   EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM email_outbox"), 1);
   clock.advance(std::chrono::hours(11));  // 08:30 the next day: the 08:00 digest is due
-  ASSERT_TRUE(eventually([&] { return sink.to("equipe@ville-chambery.example").size() == 2; }));
+  ASSERT_TRUE(wait_until([&] { return sink.to("equipe@ville-chambery.example").size() == 2; }));
   std::string text = sink.to("equipe@ville-chambery.example")[1]["text"];
   EXPECT_NE(text.find("trois"), std::string::npos) << text;
   EXPECT_EQ(text.find("quatre"), std::string::npos) << text;
@@ -387,7 +376,7 @@ TEST(Notifications, PasswordResetRequestEmailsALinkWithoutRevealingWhoHasAnAccou
   EXPECT_EQ(known.status, 200) << known.body;
   EXPECT_EQ(unknown.status, 200);
   EXPECT_EQ(known.body, unknown.body);
-  ASSERT_TRUE(eventually([&] { return sink.to("equipe@biollay.example").size() == 1; }));
+  ASSERT_TRUE(wait_until([&] { return sink.to("equipe@biollay.example").size() == 1; }));
   ask("equipe@biollay.example");  // a second request within 15 minutes sends nothing more
   std::string token = token_from(sink.to("equipe@biollay.example")[0]["text"], "reset");
   ASSERT_FALSE(token.empty());

@@ -109,17 +109,6 @@ std::int64_t notifications(TestServer& s, std::int64_t person, const std::string
                     " AND json_object('kind', kind, 'title', title_fr, 'body', body_fr, 'link', link) LIKE '%" + like + "%'");
 }
 
-/// Waits (the plugin's timers tick every 5 s) until `done` holds.
-template <typename F>
-bool eventually(F done, std::chrono::seconds limit = 20s) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(100ms);  // polling a condition, not a fixed wait
-  }
-  return done();
-}
-
 pacte::TimePoint utc(int y, unsigned m, unsigned d, std::chrono::minutes hm) {
   return pacte::TimePoint(std::chrono::sys_days(std::chrono::year{y} / m / d)) + hm;
 }
@@ -338,7 +327,7 @@ TEST(Signatures,
 
   // After the retention period the personal fields are blanked; the chain still verifies.
   clock.advance(std::chrono::hours(24 * 366));
-  EXPECT_TRUE(eventually([&] {
+  EXPECT_TRUE(wait_until([&] {
     return scalar(server,
                   "SELECT COUNT(*) FROM signatures_personal WHERE user_agent IS NOT NULL") == 0;
   }));
@@ -504,7 +493,7 @@ TEST(Signatures, RemindersOutsideSignaturesRulesDatesAndTerminationLetters) {
   christelle = sign_in(server, "christelle.schermesser@cs-moulins.example");
   corinne = sign_in(server, "corinne.mezrich@biollay.example");
   agnes = sign_in(server, "agnes.daffos@cs-moulins.example");
-  EXPECT_TRUE(eventually([&] {
+  EXPECT_TRUE(wait_until([&] {
     return find_signatory(get_campaign(server, ville, id), "Corinne Mezrich")["reminders"] == 1;
   }));
   EXPECT_EQ(find_signatory(get_campaign(server, ville, id), "Agnès Daffos")["reminders"], 2);
@@ -541,7 +530,7 @@ TEST(Signatures, RemindersOutsideSignaturesRulesDatesAndTerminationLetters) {
   clock.set(utc(2024, 2, 5, 8h + 1min));  // 5 February 2024, 09:01 in Paris
   ville = sign_in(server, kVille);
   EXPECT_TRUE(
-      eventually([&] { return notifications(server, ville.id, "\"kind\":\"deadline\"") == 1; }));
+      wait_until([&] { return notifications(server, ville.id, "\"kind\":\"deadline\"") == 1; }));
   EXPECT_EQ(notifications(server, ville.id, "2024-03-06"), 1);
 
   // Termination letters: on time for the first anniversary, or late.

@@ -108,6 +108,19 @@ class WsClient {
   int counter_ = 0;
 };
 
+/// Waits until `done()` holds, checking it every 20 ms, for at most `limit`; returns
+/// whether it holds. For what the server does on its own real-time timers (mail thread,
+/// digests, plugin reminders): the test polls a condition, it never sleeps a fixed time.
+template <typename F>
+bool wait_until(F done, std::chrono::seconds limit = std::chrono::seconds(20)) {
+  auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
 /// A signed-in demo person: session token and id.
 struct Person {
   std::string token;

@@ -32,9 +32,9 @@ export default function ({ step, S, sel, fail, openWorkspace, serverBarrier, run
     const input = page.locator(sel.composerInput);
     await input.fill('');
     await input.pressSequentially(text, { delay: 15 });
-    // Let the completion settle, then close the list so that Enter sends.
-    await page.waitForTimeout(300);
-    if (await page.locator(q.list).isVisible()) await input.press('Escape');
+    // Escape closes the suggestion list and keeps it closed until the text changes (even
+    // when a completion is still on its way), so Enter then sends the line.
+    await input.press('Escape');
     await input.press('Enter');
   }
 
