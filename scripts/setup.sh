@@ -12,6 +12,7 @@ PACKAGES=(
   chromium fonts-noto-color-emoji curl
   libutf8proc-dev
   python3-icalendar
+  prosody
 )
 
 missing=()

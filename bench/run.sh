@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds the server and the load generator, runs every load scenario against Pacte, the
+# Node.js `ws` peer and Prosody (multi-user chat over WebSocket), and rewrites the tables
+# of docs/performance.md between <!-- load:begin --> and <!-- load:end -->.
+#
+#   bench/run.sh            the full set (10,000 connections; about 15 minutes)
+#   bench/run.sh --quick    smaller scenarios (about 3 minutes)
+#
+# The server under test is pinned to core 0 and the generator to core 1 (taskset).
+# Needs: a release build tree (cmake --preset release), Node.js 20, prosody (Debian).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+quick=0
+[[ ${1:-} == --quick ]] && quick=1
+
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-/work} CCACHE_NOHASHDIR=1
+[[ -d build/release ]] || cmake --preset release
+cmake --build build/release -j2 --target pacte load_generator
+(cd bench/peers && npm ci --no-audit --no-fund --loglevel=error)
+command -v prosody >/dev/null || { echo "bench: prosody is missing (scripts/setup.sh)" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/pacte-bench-XXXXXX)
+prosody_port=$((15000 + RANDOM % 5000))
+mkdir -p "$work/prosody/data"
+sed -e "s|@DIR@|$work/prosody|g" -e "s|@PORT@|$prosody_port|g" bench/peers/prosody.cfg.lua.in >"$work/prosody/prosody.cfg.lua"
+
+if ((quick)); then
+  seconds=5
+  scenarios=(idle:1000 fanout:100:10 fanout:1000:10 fanout:1000:50 chat:100:10:1 notes:20:5)
+else
+  seconds=10
+  scenarios=(idle:1000 idle:5000 idle:10000
+    fanout:100:1 fanout:100:100 fanout:1000:1 fanout:1000:10 fanout:1000:50 fanout:1000:100
+    fanout:5000:1 fanout:5000:10 chat:100:10:1 chat:100:10:10 notes:20:5)
+fi
+args=()
+for s in "${scenarios[@]}"; do args+=(--scenario "$s"); done
+gen=(build/release/bench/load_generator --server-cpu 0 --client-cpu 1 --seconds "$seconds")
+
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
+machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release && echo "$PRETTY_NAME"), $(g++ -dumpfullversion | sed 's/^/g++ /')"
+
+echo "bench: Pacte"
+"${gen[@]}" --peer pacte --pacte build/release/pacte --config config/bench/server.json "${args[@]}" | tee "$work/pacte.jsonl" || true
+echo "bench: Node.js ws"
+"${gen[@]}" --peer node --server-command "node $root/bench/peers/ws_server.js --port {port}" "${args[@]}" | tee "$work/node.jsonl" || true
+echo "bench: Prosody"
+"${gen[@]}" --peer xmpp --port "$prosody_port" --server-command "prosody -F --config $work/prosody/prosody.cfg.lua" "${args[@]}" | tee "$work/prosody.jsonl" || true
+
+command="bench/run.sh${1:+ $1}"
+/usr/bin/python3 bench/load/report.py docs/performance.md "$command" "$machine" "$started" "$load_avg" \
+  "$work/pacte.jsonl" "$work/node.jsonl" "$work/prosody.jsonl"
+echo "bench: docs/performance.md updated; raw results in $work"
