@@ -47,7 +47,9 @@ echo "bench: Pacte"
 echo "bench: Node.js ws"
 "${gen[@]}" --peer node --server-command "node $root/bench/peers/ws_server.js --port {port}" "${args[@]}" | tee "$work/node.jsonl" || true
 echo "bench: Prosody"
-"${gen[@]}" --peer xmpp --port "$prosody_port" --server-command "prosody -F --config $work/prosody/prosody.cfg.lua" "${args[@]}" | tee "$work/prosody.jsonl" || true
+# Rooms of at most 100 for Prosody: each join makes its multi-user chat walk (and copy a
+# presence for) every occupant, so filling a room of 1,000 took minutes (docs/performance.md).
+"${gen[@]}" --peer xmpp --max-members 100 --port "$prosody_port" --server-command "prosody -F --config $work/prosody/prosody.cfg.lua" "${args[@]}" | tee "$work/prosody.jsonl" || true
 
 command="bench/run.sh${1:+ $1}"
 /usr/bin/python3 bench/load/report.py docs/performance.md "$command" "$machine" "$started" "$load_avg" \
