@@ -16,6 +16,8 @@
 //                  [--scenario notes:20:5] [--seconds 10] [--server-cpu 0] [--client-cpu 1]
 //   load_generator --peer node --server-command "node bench/peers/ws_server.js --port {port}" …
 //   load_generator --peer xmpp --server-command "prosody -F --config …" --port 5281 …
+//   load_generator --peers pacte,node,xmpp --node-command … --xmpp-command … --xmpp-port P …
+//                  (each scenario on each server in turn)
 //   load_generator --smoke --pacte build/release/pacte --config config/bench/server.json
 #include <sched.h>
 #include <sys/resource.h>
@@ -81,6 +83,12 @@ struct Options {
   std::vector<std::string> scenarios;
   bool smoke = false;
   int max_members = 0;  // skip rooms larger than this (0: no limit)
+  // --peers: several servers, each scenario run on each in turn (ratios from close runs).
+  std::vector<std::string> peers;
+  std::string node_command;
+  std::string xmpp_command;
+  std::uint16_t xmpp_port = 0;
+  int xmpp_max_members = 0;
   std::string work_dir;
 };
 
@@ -819,7 +827,22 @@ int main(int argc, char** argv) try {
                  : p == "node" ? Peer::node
                  : p == "xmpp" ? Peer::xmpp
                                : throw std::runtime_error("--peer pacte|node|xmpp");
-    } else if (a == "--pacte")
+    } else if (a == "--peers") {
+      std::string list = value();
+      for (std::size_t from = 0; from <= list.size();) {
+        auto to = std::min(list.find(',', from), list.size());
+        opt.peers.push_back(list.substr(from, to - from));
+        from = to + 1;
+      }
+    } else if (a == "--node-command")
+      opt.node_command = value();
+    else if (a == "--xmpp-command")
+      opt.xmpp_command = value();
+    else if (a == "--xmpp-port")
+      opt.xmpp_port = static_cast<std::uint16_t>(std::stoi(value()));
+    else if (a == "--xmpp-max-members")
+      opt.xmpp_max_members = std::stoi(value());
+    else if (a == "--pacte")
       opt.pacte_binary = value();
     else if (a == "--config")
       opt.config = value();
@@ -860,10 +883,33 @@ int main(int argc, char** argv) try {
       opt.scenarios = {"idle:20", "fanout:10:20", "chat:3:3:5", "notes:4:5"};
   }
   if (opt.scenarios.empty()) throw std::runtime_error("no --scenario given");
-  if (opt.peer == Peer::pacte && (opt.pacte_binary.empty() || opt.config.empty()))
-    throw std::runtime_error("--pacte BINARY and --config FILE are needed");
-  if (opt.peer != Peer::pacte && opt.server_command.empty())
-    throw std::runtime_error("--server-command is needed");
+  if (opt.port == 0) opt.port = static_cast<std::uint16_t>(20000 + ::getpid() % 20000);
+  struct PeerRun {
+    Peer peer;
+    std::string command;
+    std::uint16_t port;
+    int max_members;
+  };
+  std::vector<PeerRun> runs;
+  for (auto& name : opt.peers) {
+    if (name == "pacte")
+      runs.push_back({Peer::pacte, "", opt.port, 0});
+    else if (name == "node")
+      runs.push_back({Peer::node, opt.node_command, static_cast<std::uint16_t>(opt.port + 1), 0});
+    else if (name == "xmpp")
+      runs.push_back({Peer::xmpp, opt.xmpp_command, opt.xmpp_port, opt.xmpp_max_members});
+    else
+      throw std::runtime_error("--peers: pacte, node or xmpp, not '" + name + "'");
+  }
+  if (runs.empty()) runs.push_back({opt.peer, opt.server_command, opt.port, opt.max_members});
+  for (auto& r : runs) {
+    if (r.peer == Peer::pacte && (opt.pacte_binary.empty() || opt.config.empty()))
+      throw std::runtime_error("--pacte BINARY and --config FILE are needed");
+    if (r.peer != Peer::pacte && r.command.empty())
+      throw std::runtime_error(std::string("a server command is needed for ") + peer_name(r.peer));
+    if (r.port == 0)
+      throw std::runtime_error(std::string("a port is needed for ") + peer_name(r.peer));
+  }
 
   // Many sockets: raise our own descriptor limit (the server inherits it).
   rlimit lim{};
@@ -877,7 +923,6 @@ int main(int argc, char** argv) try {
     CPU_SET(opt.client_cpu, &set);
     ::sched_setaffinity(0, sizeof set, &set);
   }
-  if (opt.port == 0) opt.port = static_cast<std::uint16_t>(20000 + ::getpid() % 20000);
   bool own_dir = opt.work_dir.empty();
   if (own_dir) {
     char tmpl[] = "/tmp/pacte-load-XXXXXX";
@@ -890,22 +935,32 @@ int main(int argc, char** argv) try {
   std::vector<Scenario> scenarios;
   for (auto& s : opt.scenarios) scenarios.push_back(parse_scenario(s));
   PacteWorld world;
-  if (opt.peer == Peer::pacte) world = set_up_pacte(opt, data, scenarios);
+  for (auto& r : runs)
+    if (r.peer == Peer::pacte) {
+      opt.peer = Peer::pacte;
+      opt.port = r.port;
+      world = set_up_pacte(opt, data, scenarios);
+    }
 
   bool ok = true;
-  for (auto& sc : scenarios) {
-    if (sc.kind == "notes" && opt.peer != Peer::pacte) continue;  // the peers have no live notes
-    if (opt.max_members > 0 && sc.kind != "idle" && sc.members > opt.max_members) {
-      std::fprintf(stderr, "%s %s: skipped (--max-members %d)\n", peer_name(opt.peer),
-                   sc.label().c_str(), opt.max_members);
-      continue;
+  for (auto& sc : scenarios)
+    for (auto& r : runs) {
+      opt.peer = r.peer;
+      opt.server_command = r.command;
+      opt.port = r.port;
+      opt.max_members = r.max_members;
+      if (sc.kind == "notes" && opt.peer != Peer::pacte) continue;  // the peers have no live notes
+      if (opt.max_members > 0 && sc.kind != "idle" && sc.members > opt.max_members) {
+        std::fprintf(stderr, "%s %s: skipped (--max-members %d)\n", peer_name(opt.peer),
+                     sc.label().c_str(), opt.max_members);
+        continue;
+      }
+      Json j = run_scenario(opt, sc, world, data);
+      ok = ok && j["ok"].get<bool>();
+      print_row(j);
+      std::printf("%s\n", j.dump().c_str());  // at once: a later scenario may be interrupted
+      std::fflush(stdout);
     }
-    Json j = run_scenario(opt, sc, world, data);
-    ok = ok && j["ok"].get<bool>();
-    print_row(j);
-    std::printf("%s\n", j.dump().c_str());  // at once: a later scenario may be interrupted
-    std::fflush(stdout);
-  }
   if (own_dir && ok) std::filesystem::remove_all(opt.work_dir);
   return ok ? 0 : 1;
 } catch (const std::exception& e) {

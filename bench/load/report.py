@@ -17,6 +17,9 @@ def load(paths):
 
 PEERS = ["pacte", "node-ws", "prosody"]
 
+def fmt_ratio(v):
+    return f"{v:.2f}" if v >= 0.1 else f"{v:.3f}"
+
 def fmt_ms(v):
     return f"{v:.1f}" if v >= 10 else f"{v:.2f}"
 
@@ -71,8 +74,8 @@ def main():
                     continue
                 complete = r["delivered"] == r["expected"]
                 mark = "" if complete else " (peer incomplete)"
-                cells.append(f"{r['cpu_us_per_delivery'] / pa['cpu_us_per_delivery']:.2f}{mark}")
-                cells.append(f"{r['p99_ms'] / pa['p99_ms']:.2f}{mark}")
+                cells.append(fmt_ratio(r['cpu_us_per_delivery'] / pa['cpu_us_per_delivery']) + mark)
+                cells.append(fmt_ratio(r['p99_ms'] / pa['p99_ms']) + mark)
             out.append(f"| {l} | " + " | ".join(cells) + " |")
         out.append("")
     text = open(doc, encoding="utf-8").read()
