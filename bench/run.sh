@@ -3,7 +3,7 @@
 # Node.js `ws` peer and Prosody (multi-user chat over WebSocket), and rewrites the tables
 # of docs/performance.md between <!-- load:begin --> and <!-- load:end -->.
 #
-#   bench/run.sh            the full set (10,000 connections; about 15 minutes)
+#   bench/run.sh            the full set (10,000 connections; about 20 minutes)
 #   bench/run.sh --quick    smaller scenarios (about 3 minutes)
 #
 # The server under test is pinned to core 0 and the generator to core 1 (taskset).
