@@ -511,10 +511,11 @@ TEST(BadInput, PathTraversalInAttachmentAndExportUrlsIsNotFound) {
       {{"Cookie", "pacte_session=" + token}, {"Origin", kOrigin}, {"Content-Type", "text/plain"}});
   ASSERT_EQ(up.status, 200);
   std::string sha = up.json()["result"]["attachment"]["sha256"];
-  for (const std::string& bad : std::vector<std::string>{"/attachments/../secret.txt", "/attachments/..%2f..%2fsecret.txt",
-                          "/attachments/1/../../secret.txt", "/attachments/%2e%2e/pacte.sqlite3",
-                          "/attachments/" + sha.substr(0, 2) + "/" + sha, "/attachments/-1",
-                          "/attachments/0x1", "/export/../secret.txt.tar", "/export/1/../2.tar"}) {
+  for (const std::string& bad : std::vector<std::string>{
+           "/attachments/../secret.txt", "/attachments/..%2f..%2fsecret.txt",
+           "/attachments/1/../../secret.txt", "/attachments/%2e%2e/pacte.sqlite3",
+           "/attachments/" + sha.substr(0, 2) + "/" + sha, "/attachments/-1", "/attachments/0x1",
+           "/export/../secret.txt.tar", "/export/1/../2.tar"}) {
     auto r = http(server.port(), "GET", bad, "", {{"Cookie", "pacte_session=" + token}});
     EXPECT_TRUE(r.status == 404 || r.status == 400) << bad << " " << r.status;
     EXPECT_EQ(r.body.find("do not serve"), std::string::npos) << bad;
@@ -558,4 +559,19 @@ TEST(BadInput, AnUploadIsRefusedFromItsHeadersBeforeItsBodyIsRead) {
       },
       std::chrono::seconds(20)));
   EXPECT_EQ(ok.received().rfind("HTTP/1.1 200", 0), 0u) << ok.received().substr(0, 200);
+}
+
+TEST(BadInput, AClientThatIgnoresTheCloseHandshakeDoesNotBreakTheShutdown) {
+  // Found by the soak: a client that never answers the server's close frame kept its
+  // session alive past the shutdown's grace period, and that session was then released
+  // after the hub it belonged to (a use after free on exit, signal 11 or 6).
+  auto server = std::make_unique<TestServer>();
+  std::string token = login(server->port(), "equipe@ville-chambery.example");
+  RawSocket deaf(server->port());
+  ASSERT_NE(deaf.upgrade(token, kOrigin).find("101"), std::string::npos);
+  deaf.send(RawSocket::frame(1, R"({"id":"s","op":"sync.subscribe","args":{"since":{}}})"));
+  server->stop();  // 1001 to everyone; this client never answers it
+  EXPECT_EQ(RawSocket::close_code(deaf.received() + deaf.read(2s)), 1001);
+  server.reset();
+  EXPECT_TRUE(deaf.wait_closed(5s));
 }

@@ -187,7 +187,8 @@ TEST(Durability, SigkillAtRandomMomentsLosesNothingAcknowledgedAndDuplicatesNoth
                            "r" + std::to_string(round) + "c" + std::to_string(k), std::ref(ledger),
                            std::ref(stop));
     int target = std::uniform_int_distribution<int>(1, 60)(rng);
-    bool reached = wait_until([&] { return ledger.acked_this_round >= target; }, std::chrono::seconds(30));
+    bool reached =
+        wait_until([&] { return ledger.acked_this_round >= target; }, std::chrono::seconds(30));
     server.kill_hard();
     stop = true;
     for (auto& w : workers) w.join();
@@ -195,7 +196,8 @@ TEST(Durability, SigkillAtRandomMomentsLosesNothingAcknowledgedAndDuplicatesNoth
     // 4. The file left by the crash (WAL not checkpointed) is sound.
     EXPECT_EQ(integrity(db_path), "ok") << "round " << round << " seed " << seed;
   }
-  std::printf("[ durability ] %zu messages acknowledged, %zu re-sent after a crash\n", ledger.acked.size(), resent_total);
+  std::printf("[ durability ] %zu messages acknowledged, %zu re-sent after a crash\n",
+              ledger.acked.size(), resent_total);
   EXPECT_GE(ledger.acked.size(), static_cast<std::size_t>(rounds - 1));
   std::filesystem::remove_all(dir);
   std::filesystem::remove(dir.string() + ".json");
