@@ -137,7 +137,7 @@ void poster(std::uint16_t port, std::string token, std::int64_t workspace_id, st
   if (!ws.connected()) ++shared.closed_posters;
   ++shared.done_posting;
   // Keep reading until every poster is done, then until this connection has seen every
-  // acknowledged message of its workspace (or 30 s pass: the count check then fails).
+  // acknowledged message of its workspace (or 60 s pass: the count check then fails).
   auto expected = [&] {
     std::lock_guard lock(shared.m);
     return shared.acked[ws_index].size();
