@@ -60,6 +60,14 @@ TEST(Backup, ASnapshotUnderWritesIsConsistentAndRestores) {
     restored = server.data_dir().string() + "-restored";
   }
   pacte::Backup::restore(backup_dir, restored);
+  {
+    // The restored database is sound as SQLite sees it, not only as our counts see it.
+    pacte::Database db((restored / "pacte.sqlite3").string(), pacte::DatabaseOptions{.read_only = true});
+    auto& q = db.prepare("PRAGMA integrity_check");
+    ASSERT_TRUE(q.step());
+    EXPECT_EQ(q.text(0), "ok");
+    q.reset();
+  }
   EXPECT_TRUE(std::filesystem::exists(restored / "attachments" / sha.substr(0, 2) / sha));
   TestServer again(restored, {});
   std::string token = login(again.port(), "equipe@ville-chambery.example");

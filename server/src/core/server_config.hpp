@@ -30,6 +30,7 @@ struct Limits {
   int login_failures_per_account = 5;  // within login_window_seconds, then rate_limited
   int login_failures_per_address = 50;
   int login_window_seconds = 900;
+  int header_timeout_seconds = 15;     // an HTTP request's headers (and body) must arrive within this
 };
 
 /// How long personal traces are kept (GDPR storage limitation), in days.

@@ -71,8 +71,9 @@ void HttpSession::do_read() {
   parser_.emplace();
   parser_->header_limit(8 * 1024);
   parser_->body_limit(std::max(state_.config.limits.max_http_body, state_.config.limits.max_attachment_bytes));
-  // A client that sends its headers too slowly (slowloris) is cut off.
-  set_deadline(std::chrono::seconds(15));
+  // A client that sends its headers too slowly (slowloris) is cut off: the deadline covers
+  // the whole request, however slowly it trickles in (limits.header_timeout_seconds).
+  set_deadline(std::chrono::seconds(state_.config.limits.header_timeout_seconds));
   async_read_header();
 }
 
@@ -86,13 +87,18 @@ void HttpSession::on_header(beast::error_code ec) {
   bool upload = parser_->get().target().starts_with("/api/attachments.upload");
   std::size_t limit = upload ? state_.config.limits.max_attachment_bytes : state_.config.limits.max_http_body;
   if (parser_->content_length() && *parser_->content_length() > limit) {
+    linger_ = true;
     on_read(http::error::body_limit);
     return;
   }
   parser_->body_limit(limit);  // still applies to chunked bodies
-  if (upload) set_deadline(std::chrono::seconds(300));
+  if (upload && parser_->get().method() == http::verb::post) {
+    authorize_upload();
+    return;
+  }
   async_read_rest();
 }
+
 
 void HttpSession::on_read(beast::error_code ec) {
   if (ec == http::error::end_of_stream) {
@@ -140,6 +146,7 @@ void HttpSession::on_write(bool keep_alive, beast::error_code ec) {
   if (ec) return;
   if (!keep_alive) {
     shutdown();
+    if (linger_) linger();
     return;
   }
   do_read();
@@ -187,7 +194,10 @@ void HttpSession::handle() {
     std::string rest = path.substr(13);
     std::int64_t id = 0;
     auto [ptr, err] = std::from_chars(rest.data(), rest.data() + rest.size(), id);
-    if (err != std::errc() || id <= 0 || (ptr != rest.data() + rest.size() && *ptr != '/')) {
+    // The name after the id is decorative (never a path), but a URL with dot segments is
+    // not one the client makes: refused rather than quietly served as another file.
+    if (err != std::errc() || id <= 0 || (ptr != rest.data() + rest.size() && *ptr != '/') ||
+        rest.find("..") != std::string::npos) {
       respond_json(http::status::not_found, Result::fail(ErrorCode::not_found, "no such object", "introuvable").to_reply("fr"));
       return;
     }
@@ -451,6 +461,62 @@ std::string encode_filename(const std::string& name) {
   return out;
 }
 }  // namespace
+
+// Issue 14: an upload used to be read whole (up to limits.max_attachment_bytes, for up to
+// 300 s) before its credential was looked at, so anonymous clients could hold that much
+// memory each. Now the headers decide: only a member's upload gets its body read.
+// Attachments::upload checks the caller again when it stores the file.
+void HttpSession::authorize_upload() {
+  req_ = {};
+  req_.base() = parser_->get().base();
+  std::string cred = credential();
+  if (cred.empty()) {
+    refuse_unread(http::status::unauthorized, Result::fail(ErrorCode::unauthenticated, "sign in first", "connectez-vous d'abord").to_reply("fr"));
+    return;
+  }
+  bool bearer = req_[http::field::authorization].starts_with("Bearer ");
+  if (!bearer && !origin_allowed(state_.config, req_[http::field::origin])) {
+    refuse_unread(http::status::forbidden, Result::fail(ErrorCode::forbidden, "cross-site request refused (Origin not allowed)",
+                                                        "requête d'un autre site refusée").to_reply("fr"));
+    return;
+  }
+  std::string ws_text = query_param(std::string(req_.target()), "workspace");
+  std::int64_t workspace = 0;
+  auto [ptr, err] = std::from_chars(ws_text.data(), ws_text.data() + ws_text.size(), workspace);
+  if (err != std::errc() || ptr != ws_text.data() + ws_text.size()) workspace = 0;
+  auto self = shared_from_this();
+  state_.engine.post([self, cred, workspace](EngineContext& ctx) {
+    Completion c;
+    c.result = Result::ok();
+    Caller caller;
+    if (!self->state_.accounts.authenticate(ctx, cred, caller)) {
+      c.result = Result::fail(ErrorCode::unauthenticated, "sign in first", "connectez-vous d'abord");
+    } else if (workspace > 0) {
+      // A malformed query is answered by handle_upload with its own message, after the body.
+      Role role = ctx.role_of(caller.person, workspace);
+      if (role == Role::none) c.result = Result::fail(ErrorCode::not_found, "no such object", "introuvable");
+      else if (role < Role::member || caller.read_only)
+        c.result = Result::fail(ErrorCode::forbidden, "your role does not allow uploads here",
+                                "votre rôle ne permet pas de déposer un fichier ici");
+    }
+    c.locale = caller.locale.empty() ? "fr" : caller.locale;
+    c.on_done = [self](Completion& done) {
+      if (!done.result.is_ok()) {
+        self->refuse_unread(static_cast<http::status>(http_status(done.result.error().code)), done.result.to_reply(done.locale));
+        return;
+      }
+      self->set_deadline(std::chrono::seconds(300));  // an upload may take its time
+      self->async_read_rest();
+    };
+    ctx.task_completions.push_back(std::move(c));
+  });
+}
+
+void HttpSession::refuse_unread(http::status status, const Json& body) {
+  req_.keep_alive(false);  // the body was not read: the connection cannot carry another request
+  linger_ = true;
+  respond_json(status, body);
+}
 
 void HttpSession::handle_upload() {
   std::string cred = credential();
@@ -747,6 +813,19 @@ template <>
 void HttpStreamSession<TlsStream>::shutdown() {
   beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
   stream_.async_shutdown([self = self()](beast::error_code) {});
+}
+
+template <>
+void HttpStreamSession<beast::tcp_stream>::linger() {
+  stream_.expires_after(std::chrono::seconds(state_.config.limits.header_timeout_seconds));
+  stream_.async_read_some(asio::buffer(discard_), [self = self()](beast::error_code ec, std::size_t) {
+    if (!ec) self->linger();
+  });
+}
+
+template <>
+void HttpStreamSession<TlsStream>::linger() {
+  // The TLS close_notify exchange started by shutdown() ends the connection instead.
 }
 
 template <class Stream>

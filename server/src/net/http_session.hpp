@@ -2,6 +2,7 @@
 // upgrade (authenticated before any WebSocket frame).
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 
@@ -30,6 +31,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   virtual std::string peer_address() const = 0;
   /// Hands the connection over to a WebSocket session (the upgrade was accepted).
   virtual std::shared_ptr<WebsocketSession> into_websocket(Caller caller) = 0;
+  /// After refusing a request whose body was not read: reads and discards what the client
+  /// still sends (bounded by the header deadline) so that closing does not reset the
+  /// connection before the client has read the refusal.
+  virtual void linger() = 0;
 
   void do_read();
   void on_header(beast::error_code ec);
@@ -42,6 +47,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
  private:
   void handle();
+  /// Checks an upload's credential, origin and role from its headers alone, then reads
+  /// the body only if it may be stored.
+  void authorize_upload();
+  void refuse_unread(http::status status, const Json& body);
   void serve_static(const http::request<http::string_body>& req);
   void handle_api(const std::string& op);
   void handle_upgrade();
@@ -56,6 +65,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   http::request<http::string_body> req_;
   std::shared_ptr<void> response_;  // keeps the response alive during the write
+  bool linger_ = false;              // the request's body was left unread
 };
 
 /// An HTTP session over a concrete stream: beast::tcp_stream, or TlsStream.
@@ -76,8 +86,10 @@ class HttpStreamSession final : public HttpSession {
   void set_deadline(std::chrono::seconds seconds) override;
   std::string peer_address() const override;
   std::shared_ptr<WebsocketSession> into_websocket(Caller caller) override;
+  void linger() override;
 
   Stream stream_;
+  std::array<char, 4096> discard_{};
 };
 
 /// Extracts the value of a cookie from a Cookie header, empty if absent.

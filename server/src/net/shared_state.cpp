@@ -24,6 +24,10 @@ bool json_depth_ok(std::string_view text, int max_depth) {
   return true;
 }
 
+SharedState::~SharedState() {
+  for (auto* s : sessions_) s->detach();
+}
+
 void SharedState::join(WebsocketSession* s) {
   sessions_.insert(s);
   by_person_[s->caller().person].insert(s);

@@ -27,6 +27,11 @@ class SharedState {
               Attachments& attachments, Metrics& metrics, asio::io_context& io)
       : config(config), engine(engine), dispatcher(dispatcher), accounts(accounts), attachments(attachments),
         metrics(metrics), io(io) {}
+  /// Sessions can outlive the hub: the shutdown ends the loop after a grace period even if
+  /// a client never completed its close handshake, and the io_context, destroyed after the
+  /// hub, releases those sessions last. They are detached here so that they do not leave
+  /// a hub that no longer exists.
+  ~SharedState();
 
   const ServerConfig& config;
   Engine& engine;

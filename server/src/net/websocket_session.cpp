@@ -52,6 +52,8 @@ bool WebsocketSession::take_token() {
   double elapsed = std::chrono::duration<double>(now - last_refill_).count();
   last_refill_ = now;
   tokens_ = std::min(state_.config.limits.request_burst, tokens_ + elapsed * state_.config.limits.requests_per_second);
+  // A client that let its bucket fill up again has slowed down: its refusals are forgiven.
+  if (tokens_ >= state_.config.limits.request_burst) refused_in_row_ = 0;
   if (tokens_ < 1) return false;
   tokens_ -= 1;
   return true;
@@ -65,12 +67,14 @@ void WebsocketSession::reply_error(const std::string& id, const Error& e) {
 
 void WebsocketSession::handle_text(const std::string& text) {
   bool allowed = take_token();
+  // A client flooding far past its limit is cut off; others are unaffected. Refusals are
+  // counted until the bucket is full again, not until the next accepted request: a steady
+  // flood faster than the refill gets one request through now and then, and must still be
+  // cut (issue 14: counting "in a row" let such a flood go on for ever).
   if (!allowed && ++refused_in_row_ > static_cast<int>(state_.config.limits.request_burst) * 10) {
-    // A client flooding far past its limit is cut off; others are unaffected.
     close(static_cast<std::uint16_t>(websocket::close_code::policy_error), "too many requests");
     return;
   }
-  if (allowed) refused_in_row_ = 0;
   if (!json_depth_ok(text, state_.config.limits.max_json_depth)) {
     reply_error("", Error{ErrorCode::bad_request, "JSON nested too deeply", "JSON trop imbriqué", "", 0});
     return;

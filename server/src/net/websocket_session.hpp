@@ -26,6 +26,8 @@ class WebsocketSession : public std::enable_shared_from_this<WebsocketSession> {
   void close(std::uint16_t code, const std::string& reason);
 
   const Caller& caller() const { return caller_; }
+  /// The hub is going away (end of shutdown): this session must not leave it later.
+  void detach() { joined_ = false; }
   struct Subscription {
     std::int64_t from;  // last sequence delivered
     Role role;
