@@ -399,3 +399,32 @@ TEST(Notifications, AConnectionFollowsALanguageChangeAtOnce) {
   EXPECT_EQ(en["error"]["message"], "give ids or all: true");
   EXPECT_FALSE(en["error"].contains("message_fr")) << en.dump() << " / " << fr.dump();  // English from now on, without reconnecting
 }
+
+TEST(Notifications, AThreadGivesEachFollowerOneUnreadReplyNoticeUntilItIsRead) {
+  TestServer server;
+  auto owner = sign_in(server, "equipe@ville-chambery.example");
+  auto member = sign_in(server, "equipe@biollay.example");
+  std::int64_t copil = workspace_id(server.port(), owner.token, "copil");
+  auto created = api(server.port(), owner.token, "chat.create_thread",
+                     {{"workspace", copil}, {"title", "Calendrier"}, {"body", "Quelles dates ?"}});
+  ASSERT_EQ(created.status, 200) << created.body;
+  Json thread = created.json()["result"]["thread"]["id"];
+  auto replies = [&] {
+    Json list = api(server.port(), owner.token, "notifications.list", {{"unread_only", true}}).json()["result"];
+    int n = 0;
+    for (auto& item : list["notifications"]) n += item["kind"] == "reply";
+    return n;
+  };
+  for (const char* body : {"Le 12 mars ?", "Ou le 19.", "Le 12 nous va mieux."})
+    ASSERT_EQ(api(server.port(), member.token, "chat.post", {{"thread", thread}, {"body", body}}).status, 200);
+  // Three replies, one notice: the thread's notice waits to be read.
+  EXPECT_EQ(replies(), 1);
+  EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM notifications WHERE kind = 'reply'"), 1);
+  ASSERT_EQ(api(server.port(), owner.token, "notifications.mark_read", {{"all", true}}).status, 200);
+  EXPECT_EQ(replies(), 0);
+  // Read, it re-arms: the next reply is a new notice.
+  ASSERT_EQ(api(server.port(), member.token, "chat.post", {{"thread", thread}, {"body", "Confirmé."}}).status, 200);
+  EXPECT_EQ(replies(), 1);
+  // The author of a message is never notified of it.
+  EXPECT_EQ(scalar(server, "SELECT COUNT(*) FROM notifications WHERE person_id = " + std::to_string(member.id)), 0);
+}

@@ -159,6 +159,16 @@ void notify_message(Context& ctx, const Json& message, std::int64_t thread, std:
   while (f.step())
     if (!mentioned.count(f.int64(0))) followers.insert(f.int64(0));
   f.reset();
+  // One unread "reply" notice per thread and person: a lively thread must not bury the people
+  // in it under one notice per message, nor cost a row and an event per follower per message
+  // (it was a third of a post's cost in a thread of ten, docs/performance.md). Reading the
+  // notice re-arms it.
+  if (!followers.empty()) {
+    auto& u = ctx.sql("SELECT person_id FROM notifications WHERE link = ? AND read_at IS NULL AND kind = 'reply'");
+    u.bind(1, link);
+    while (u.step()) followers.erase(u.int64(0));
+    u.reset();
+  }
   for (auto person : mentioned)
     ctx.notify(person, Notification{.kind = "mention", .workspace = workspace,
                                     .title_fr = author_name + " vous a mentionné·e dans « " + title + " »",

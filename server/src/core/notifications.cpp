@@ -222,7 +222,9 @@ CREATE TABLE email_outbox (
   sent_at TEXT
 );
 CREATE INDEX email_outbox_due ON email_outbox(status, next_attempt_ms);
-)SQL"}};
+)SQL"},
+          // Finds the unread "reply" notice of a thread at each post (Chat's notify_message).
+          {2, "CREATE INDEX notifications_unread_link ON notifications(link) WHERE read_at IS NULL;"}};
 }
 
 std::string Notifications::unsubscribe_url(EngineContext& ctx, std::int64_t person, const std::string& kind) {
