@@ -1572,14 +1572,19 @@ Result sign_link(Context& ctx, const Call& call) {
   auto c = load_campaign(ctx, call.args.at("campaign").get<std::int64_t>());
   if (!c) return no_such_campaign();
   if (c->status != "open") return campaign_completed();
-  bool pending = false;
+  bool signatory = false, pending = false;
   for (auto& s : load_signatories(ctx, c->id))
-    pending =
-        pending || ((s.status == "pending" || s.status == "opened") &&
-                    (s.person == call.caller.person || s.delegate_person == call.caller.person));
+    if (s.person == call.caller.person || s.delegate_person == call.caller.person) {
+      signatory = true;
+      pending = pending || s.status == "pending" || s.status == "opened";
+    }
+  // As signatures.open: not_found for someone who does not sign this campaign.
+  if (!signatory)
+    return Result::fail(ErrorCode::not_found, "you are not a signatory of this campaign",
+                        "vous n'êtes pas signataire de cette campagne", "args.campaign");
   if (!pending)
-    return Result::fail(ErrorCode::forbidden, "you have nothing to sign in this campaign",
-                        "vous n'avez rien à signer dans cette campagne");
+    return Result::fail(ErrorCode::conflict, "you have already signed or declined",
+                        "vous avez déjà signé ou refusé de signer", "args.campaign");
   bool en = call.caller.locale == "en";
   return Result::ok(
       {{"text",
