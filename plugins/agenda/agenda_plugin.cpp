@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <regex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -27,19 +28,20 @@ namespace pacte_agenda {
 
 namespace {
 
+using pacte::Activity;
 using pacte::Call;
 using pacte::Context;
 using pacte::ErrorCode;
+using pacte::format_time;
+using pacte::id_schema;
 using pacte::Json;
+using pacte::object_schema;
+using pacte::parse_time;
 using pacte::Result;
 using pacte::Role;
 using pacte::Rule;
-using pacte::TimePoint;
-using pacte::format_time;
-using pacte::id_schema;
-using pacte::object_schema;
-using pacte::parse_time;
 using pacte::string_schema;
+using pacte::TimePoint;
 
 constexpr int kMaxItems = 100;
 constexpr int kFeedPastDays = 400;  // the feed lists meetings from about a year back onwards
@@ -285,6 +287,29 @@ std::string when_fr(const Meeting& m) {
                 months[s->month - 1], s->year, s->hour, s->minute, e->hour, e->minute);
   std::string out = buf;
   if (e->year != s->year || e->month != s->month || e->day != s->day) out += " (" + format_local(*e) + ")";
+  return out;
+}
+
+/// "Friday 12 June 2026, 14:00 – 16:00" (Europe/Paris wall-clock), for English readers.
+std::string when_en(const Meeting& m) {
+  static const char* months[] = {"January",   "February", "March",    "April",
+                                 "May",       "June",     "July",     "August",
+                                 "September", "October",  "November", "December"};
+  static const char* days[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                               "Thursday", "Friday", "Saturday"};
+  auto s = parse_local(m.start_local);
+  auto e = parse_local(m.end_local);
+  if (!s || !e) return m.start_local;
+  using namespace std::chrono;
+  sys_days d{year{s->year} / month{static_cast<unsigned>(s->month)} /
+             day{static_cast<unsigned>(s->day)}};
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%s %d %s %d, %02d:%02d – %02d:%02d",
+                days[weekday{d}.c_encoding()], s->day, months[s->month - 1], s->year, s->hour,
+                s->minute, e->hour, e->minute);
+  std::string out = buf;
+  if (e->year != s->year || e->month != s->month || e->day != s->day)
+    out += " (" + format_local(*e) + ")";
   return out;
 }
 
@@ -999,31 +1024,76 @@ void refresh_later_carry_overs(Context& ctx, std::int64_t ws, const std::string&
 
 std::string card_key(std::int64_t meeting) { return "agenda:meeting:" + std::to_string(meeting); }
 
-/// The live card of a meeting: when, where, status, the current item, the calendar link.
+/// The live card of a meeting, in French with English siblings ("…_en"): when, where,
+/// status, the current item, the calendar link, and the buttons of the meeting in
+/// progress: "open the notes" of the current item (members) and "next item" (owners;
+/// the server refuses it to anyone else).
 Json meeting_card(Context& ctx, const Meeting& m) {
+  bool cancelled = m.status == "cancelled";
   Json fields = Json::array();
-  if (m.place) fields.push_back({{"label", "Lieu"}, {"value", *m.place}});
-  fields.push_back({{"label", "Statut"}, {"value", m.status == "cancelled" ? "Annulée" : "Prévue"}});
-  if (m.status == "cancelled" && m.cancel_reason) fields.push_back({{"label", "Motif"}, {"value", *m.cancel_reason}});
-  if (m.current_item) {
-    for (auto& it : items_json(ctx, m.id))
-      if (it["id"] == *m.current_item)
-        fields.push_back({{"label", "Point en cours"}, {"value", it["number"].get<std::string>() + ". " + it["title"].get<std::string>()}});
+  if (m.place) fields.push_back({{"label", "Lieu"}, {"label_en", "Place"}, {"value", *m.place}});
+  fields.push_back({{"label", "Statut"},
+                    {"label_en", "Status"},
+                    {"value", cancelled ? "Annulée" : "Prévue"},
+                    {"value_en", cancelled ? "Cancelled" : "Scheduled"}});
+  if (cancelled && m.cancel_reason)
+    fields.push_back({{"label", "Motif"}, {"label_en", "Reason"}, {"value", *m.cancel_reason}});
+  Json actions = Json::array();
+  if (!cancelled) {
+    Json items = items_json(ctx, m.id);
+    std::optional<std::size_t> at;
+    for (std::size_t i = 0; i < items.size(); ++i)
+      if (m.current_item && items[i]["id"] == *m.current_item) at = i;
+    if (at) {
+      const Json& it = items[*at];
+      std::string label = it["number"].get<std::string>() + ". " + it["title"].get<std::string>();
+      fields.push_back(
+          {{"label", "Point en cours"}, {"label_en", "Current item"}, {"value", label}});
+      actions.push_back({{"label", "Ouvrir les notes du point"},
+                         {"label_en", "Open the item's notes"},
+                         {"op", "agenda.open_notes"},
+                         {"args", {{"item", it["id"]}}},
+                         {"style", "primary"}});
+    }
+    std::size_t next = at ? *at + 1 : 0;
+    if (at && next < items.size())
+      actions.push_back({{"label", "Point suivant"},
+                         {"label_en", "Next item"},
+                         {"op", "agenda.set_current"},
+                         {"args", {{"meeting", m.id}, {"item", items[next]["id"]}}},
+                         {"style", "secondary"}});
   }
   Json links = Json::array();
-  if (m.status != "cancelled")
-    links.push_back({{"label", "Ajouter au calendrier"}, {"href", "/p/agenda/meeting/" + std::to_string(m.id) + ".ics"}});
+  if (!cancelled)
+    links.push_back({{"label", "Ajouter au calendrier"},
+                     {"label_en", "Add to calendar"},
+                     {"href", "/p/agenda/meeting/" + std::to_string(m.id) + ".ics"}});
   links.push_back({{"label", "Ouvrir l'ordre du jour"},
-                   {"href", "/w/" + std::to_string(m.workspace) + "/p/agenda?meeting=" + std::to_string(m.id)}});
-  return {{"key", card_key(m.id)}, {"plugin", "agenda"}, {"title", m.title}, {"subtitle", when_fr(m)},
-          {"fields", fields}, {"progress", Json::array()}, {"links", links}, {"actions", Json::array()}};
+                   {"label_en", "Open the agenda"},
+                   {"href", "/w/" + std::to_string(m.workspace) +
+                                "/p/agenda?meeting=" + std::to_string(m.id)}});
+  return {{"key", card_key(m.id)},     {"plugin", "agenda"},
+          {"title", m.title},          {"subtitle", when_fr(m)},
+          {"subtitle_en", when_en(m)}, {"fields", fields},
+          {"progress", Json::array()}, {"links", links},
+          {"actions", actions}};
 }
 
-/// Posts `text` to the meeting's thread with its card, and refreshes the card everywhere.
-void meeting_activity(Context& ctx, const Meeting& m, const std::string& text) {
+std::string meeting_thread(const Meeting& m) {
+  return "meeting:" + std::to_string(m.id);
+}
+
+/// Posts the text (French, English) to the meeting's thread with its card, and refreshes
+/// the card everywhere.
+void meeting_activity(Context& ctx, const Meeting& m, const std::string& text_fr,
+                      const std::string& text_en) {
   Json card = meeting_card(ctx, m);
   ctx.update_card(card_key(m.id), card);
-  ctx.post_activity(m.workspace, "meeting:" + std::to_string(m.id), "Réunion : " + m.title, text, card);
+  ctx.post_activity(m.workspace, Activity{.thread_key = meeting_thread(m),
+                                          .thread_title = "Réunion : " + m.title,
+                                          .text = text_fr,
+                                          .text_en = text_en,
+                                          .card = card});
 }
 
 Result schedule_meeting(Context& ctx, const Call& call) {
@@ -1063,7 +1133,8 @@ Result schedule_meeting(Context& ctx, const Call& call) {
   sync_carry_over(ctx, *m);
   ctx.append_event(m->workspace, "agenda.meeting_scheduled", {{"meeting", meeting_json(*m)}}, subject_of(m->id));
   notify_invitees(ctx, *m, call.caller.person, "Nouvelle réunion", "New meeting");
-  meeting_activity(ctx, *m, "Réunion planifiée : **" + m->title + "**, " + when_fr(*m) + ".");
+  meeting_activity(ctx, *m, "Réunion planifiée : **" + m->title + "**, " + when_fr(*m) + ".",
+                   "Meeting scheduled: **" + m->title + "**, " + when_en(*m) + ".");
   Json out = meeting_json(*m);
   out["items"] = items_json(ctx, m->id);
   return Result::ok({{"meeting", out}});
@@ -1107,7 +1178,8 @@ Result reschedule_meeting(Context& ctx, const Call& call) {
   m = load_meeting(ctx, m->id);
   ctx.append_event(m->workspace, "agenda.meeting_updated", {{"meeting", meeting_json(*m)}}, subject_of(m->id));
   notify_invitees(ctx, *m, call.caller.person, "Réunion modifiée", "Meeting changed");
-  meeting_activity(ctx, *m, "Réunion modifiée : **" + m->title + "**, " + when_fr(*m) + ".");
+  meeting_activity(ctx, *m, "Réunion modifiée : **" + m->title + "**, " + when_fr(*m) + ".",
+                   "Meeting changed: **" + m->title + "**, " + when_en(*m) + ".");
   return Result::ok({{"meeting", meeting_json(*m)}});
 }
 
@@ -1125,7 +1197,8 @@ Result cancel_meeting(Context& ctx, const Call& call) {
   m = load_meeting(ctx, m->id);
   ctx.append_event(m->workspace, "agenda.meeting_cancelled", {{"meeting", meeting_json(*m)}}, subject_of(m->id));
   notify_invitees(ctx, *m, call.caller.person, "Réunion annulée", "Meeting cancelled");
-  meeting_activity(ctx, *m, "Réunion annulée : **" + m->title + "** (" + reason + ").");
+  meeting_activity(ctx, *m, "Réunion annulée : **" + m->title + "** (" + reason + ").",
+                   "Meeting cancelled: **" + m->title + "** (" + reason + ").");
   return Result::ok({{"meeting", meeting_json(*m)}});
 }
 
@@ -1339,11 +1412,14 @@ Result set_current(Context& ctx, const Call& call) {
   Json data = {{"meeting", m->id}, {"item", nullable(next)}, {"since", next ? Json(now_text) : Json(nullptr)}, {"spent", spent}};
   ctx.append_event(m->workspace, "agenda.current", data, subject_of(m->id));
   if (auto now_m = load_meeting(ctx, m->id)) {
-    std::string text = "Fin du point en cours.";
+    std::string fr = "Fin du point en cours.", en = "End of the current item.";
     for (auto& it : items_json(ctx, m->id))
-      if (next && it["id"] == *next)
-        text = "Point en cours : **" + it["number"].get<std::string>() + ". " + it["title"].get<std::string>() + "**";
-    meeting_activity(ctx, *now_m, text);
+      if (next && it["id"] == *next) {
+        std::string item = it["number"].get<std::string>() + ". " + it["title"].get<std::string>();
+        fr = "Point en cours : **" + item + "**";
+        en = "Current item: **" + item + "**";
+      }
+    meeting_activity(ctx, *now_m, fr, en);
   }
   return Result::ok(data);
 }
@@ -1427,9 +1503,47 @@ Result add_decision(Context& ctx, const Call& call) {
   for (auto& d : decisions_where(ctx, "item_id", it->id))
     if (d["id"] == id) decision = d;
   ctx.append_event(m->workspace, "agenda.decision_added", {{"decision", decision}}, subject_of(m->id));
-  ctx.post_activity(m->workspace, "meeting:" + std::to_string(m->id), "Réunion : " + m->title,
-                    "Décision sur « " + it->title + " » : " + text, nullptr);
+  bool adopted = call.args.at("outcome") == "adopted";
+  ctx.post_activity(
+      m->workspace,
+      Activity{.thread_key = meeting_thread(*m),
+               .thread_title = "Réunion : " + m->title,
+               .text = std::string(adopted ? "Décision adoptée" : "Décision rejetée") + " sur « " +
+                       it->title + " » : " + text,
+               .text_en = std::string(adopted ? "Decision adopted" : "Decision rejected") +
+                          " on '" + it->title + "': " + text,
+               .card = nullptr});
   return Result::ok({{"decision", decision}});
+}
+
+/// The shared note of an agenda item (notes plugin), created the first time: {note, href,
+/// text}. The card's "open the notes" button; any member may take notes.
+Result open_item_notes(Context& ctx, const Call& call) {
+  auto it = load_item(ctx, call.args.at("item").get<std::int64_t>());
+  if (!it) return no_item();
+  auto m = load_meeting(ctx, it->meeting);
+  Result listed = ctx.call("notes.list", {{"workspace", m->workspace}, {"agenda_item", it->id}});
+  if (!listed.is_ok())
+    return conflict("the notes plugin is not enabled in this workspace",
+                    "le module de notes n'est pas activé dans cet espace");
+  std::optional<std::int64_t> note;
+  for (auto& n : listed.value().value("notes", Json::array()))
+    if (!note && n.contains("id")) note = n["id"].get<std::int64_t>();
+  bool created = !note;
+  if (!note) {
+    Result made =
+        ctx.call("notes.create",
+                 {{"workspace", m->workspace}, {"title", it->title}, {"agenda_item", it->id}});
+    if (!made.is_ok()) return made;
+    note = made.value()["note"]["id"].get<std::int64_t>();
+  }
+  bool en = call.caller.locale == "en";
+  std::string text = en ? (created ? "Notes started for '" : "Notes of '") + it->title + "'."
+                        : (created ? "Notes ouvertes pour « " : "Notes de « ") + it->title + " ».";
+  return Result::ok(
+      {{"note", *note},
+       {"href", "/w/" + std::to_string(m->workspace) + "/p/notes?note=" + std::to_string(*note)},
+       {"text", text}});
 }
 
 Result remove_decision(Context& ctx, const Call& call) {
@@ -2048,6 +2162,25 @@ Result no_next_meeting(const Call& call) {
                      {"text", en ? "No meeting is planned in this workspace." : "Aucune réunion n'est prévue dans cet espace."}});
 }
 
+/// The meeting in progress: started (or starting within the hour) and not ended.
+std::optional<Meeting> meeting_in_progress(Context& ctx, std::int64_t ws) {
+  auto& q = ctx.sql(
+      "SELECT id FROM agenda_meetings WHERE workspace_id = ? AND status = 'scheduled' "
+      "AND ends_at >= ?2 AND (started_at IS NOT NULL OR starts_at <= ?3) ORDER BY starts_at LIMIT "
+      "1");
+  q.bind(1, ws).bind(2, ctx.now_text()).bind(3, format_time(ctx.now() + std::chrono::hours(1)));
+  std::optional<std::int64_t> id;
+  if (q.step()) id = q.int64(0);
+  q.reset();
+  if (!id) return std::nullopt;
+  return load_meeting(ctx, *id);
+}
+
+Result not_in_progress() {
+  return Result::fail(ErrorCode::conflict, "no meeting is in progress",
+                      "aucune réunion n'est en cours");
+}
+
 static void register_commands(pacte::Registrar& r) {
   r.add_command({.command = "agenda", .sub = "next", .args = {},
                  .help_fr = "Affiche la prochaine réunion de l'espace", .help_en = "Shows the workspace's next meeting",
@@ -2056,7 +2189,8 @@ static void register_commands(pacte::Registrar& r) {
                    auto m = next_meeting(ctx, call.workspace);
                    if (!m) return no_next_meeting(call);
                    bool en = call.caller.locale == "en";
-                   std::string text = (en ? "Next meeting: **" : "Prochaine réunion : **") + m->title + "**, " + when_fr(*m);
+                   std::string text = (en ? "Next meeting: **" : "Prochaine réunion : **") +
+                                      m->title + "**, " + (en ? when_en(*m) : when_fr(*m));
                    if (m->place) text += " — " + *m->place;
                    return Result::ok({{"visibility", "ephemeral"}, {"text", text}, {"card", meeting_card(ctx, *m)}});
                  }});
@@ -2079,40 +2213,168 @@ static void register_commands(pacte::Registrar& r) {
                    Json items = added.value()["items"];
                    for (auto& it : items)
                      if (it["id"] == added.value()["item"]["id"]) number = it["number"].get<std::string>();
-                   std::string text = "Point ajouté à « " + m->title + " » : **" + number + ". " +
-                                      parsed["titre"].get<std::string>() + "**";
-                   if (parsed.contains("durée")) text += " (" + std::to_string(parsed["durée"].get<int>()) + " min)";
-                   return Result::ok({{"visibility", "thread"}, {"text", text},
-                                      {"thread_key", "meeting:" + std::to_string(m->id)}, {"thread_title", "Réunion : " + m->title}});
+                   std::string item =
+                       "**" + number + ". " + parsed["titre"].get<std::string>() + "**";
+                   if (parsed.contains("durée"))
+                     item += " (" + std::to_string(parsed["durée"].get<int>()) + " min)";
+                   std::string fr = "Point ajouté à « " + m->title + " » : " + item;
+                   std::string en = "Item added to '" + m->title + "': " + item;
+                   return Result::ok({{"visibility", "thread"},
+                                      {"text", call.caller.locale == "en" ? en : fr},
+                                      {"text_fr", fr},
+                                      {"text_en", en},
+                                      {"thread_key", meeting_thread(*m)},
+                                      {"thread_title", "Réunion : " + m->title}});
                  }});
-  r.add_command({.command = "agenda", .sub = "current",
-                 .args = {{.name = "n", .type = "integer", .choices = {}, .optional = false,
-                           .help_fr = "Numéro du point", .help_en = "Item number"}},
-                 .help_fr = "Passe au point n de la réunion en cours", .help_en = "Moves the meeting in progress to item n",
-                 .rule = Rule::owner,
-                 .run = [](Context& ctx, const Call& call, const Json& parsed) {
-                   // The meeting in progress: started (or starting within the hour) and not ended.
-                   auto& q = ctx.sql("SELECT id FROM agenda_meetings WHERE workspace_id = ? AND status = 'scheduled' "
-                                     "AND ends_at >= ?2 AND (started_at IS NOT NULL OR starts_at <= ?3) ORDER BY starts_at LIMIT 1");
-                   q.bind(1, call.workspace).bind(2, ctx.now_text()).bind(3, format_time(ctx.now() + std::chrono::hours(1)));
-                   std::optional<std::int64_t> id;
-                   if (q.step()) id = q.int64(0);
-                   q.reset();
-                   bool en = call.caller.locale == "en";
-                   if (!id)
-                     return Result::fail(ErrorCode::conflict, "no meeting is in progress", "aucune réunion n'est en cours");
-                   std::string wanted = std::to_string(parsed["n"].get<std::int64_t>());
-                   for (auto& it : items_json(ctx, *id))
-                     if (it["number"] == wanted) {
-                       Result set = ctx.call("agenda.set_current", {{"meeting", *id}, {"item", it["id"]}});
-                       if (!set.is_ok()) return set;
-                       return Result::ok({{"visibility", "ephemeral"},
-                                          {"text", (en ? "Current item: " : "Point en cours : ") + wanted + ". " +
-                                                       it["title"].get<std::string>()}});
-                     }
-                   return Result::fail(ErrorCode::bad_request, "/agenda current: no item " + wanted + " in this meeting",
-                                       "/agenda current : pas de point " + wanted + " dans cette réunion", "args.text");
-                 }});
+  r.add_command(
+      {.command = "agenda",
+       .sub = "current",
+       .args = {{.name = "n",
+                 .type = "integer",
+                 .choices = {},
+                 .optional = true,
+                 .help_fr = "Numéro du point (sans numéro : le point suivant)",
+                 .help_en = "Item number (none: the next item)"}},
+       .help_fr = "Passe au point n (ou au suivant) de la réunion en cours",
+       .help_en = "Moves the meeting in progress to item n (or the next one)",
+       .rule = Rule::owner,
+       .run = [](Context& ctx, const Call& call, const Json& parsed) {
+         auto m = meeting_in_progress(ctx, call.workspace);
+         if (!m) return not_in_progress();
+         bool en = call.caller.locale == "en";
+         Json items = items_json(ctx, m->id);
+         std::optional<std::size_t> pick;
+         std::string wanted;
+         if (parsed.contains("n")) {
+           wanted = std::to_string(parsed["n"].get<std::int64_t>());
+           for (std::size_t i = 0; i < items.size(); ++i)
+             if (items[i]["number"] == wanted) pick = i;
+         } else {
+           std::size_t next = 0;
+           for (std::size_t i = 0; i < items.size(); ++i)
+             if (m->current_item && items[i]["id"] == *m->current_item) next = i + 1;
+           if (next < items.size()) pick = next;
+         }
+         if (!pick) {
+           if (!parsed.contains("n"))
+             return Result::fail(ErrorCode::conflict,
+                                 "/agenda current: the meeting is at its last item",
+                                 "/agenda current : la réunion est à son dernier point");
+           return Result::fail(
+               ErrorCode::bad_request, "/agenda current: no item " + wanted + " in this meeting",
+               "/agenda current : pas de point " + wanted + " dans cette réunion", "args.text");
+         }
+         const Json& it = items[*pick];
+         Result set = ctx.call("agenda.set_current", {{"meeting", m->id}, {"item", it["id"]}});
+         if (!set.is_ok()) return set;
+         return Result::ok({{"visibility", "ephemeral"},
+                            {"text", (en ? "Current item: " : "Point en cours : ") +
+                                         it["number"].get<std::string>() + ". " +
+                                         it["title"].get<std::string>()}});
+       }});
+  r.add_command(
+      {.command = "agenda",
+       .sub = "schedule",
+       .args = {{.name = "date",
+                 .type = "date",
+                 .choices = {},
+                 .optional = false,
+                 .help_fr = "Jour de la réunion, ex. 12/03/2026, jeudi",
+                 .help_en = "Day of the meeting, e.g. 12/03/2026, thursday"},
+                {.name = "heure",
+                 .type = "word",
+                 .choices = {},
+                 .optional = false,
+                 .help_fr = "Heure de début, ex. 14h, 9h30, 14:00",
+                 .help_en = "Start time, e.g. 14h, 9h30, 14:00"},
+                {.name = "durée",
+                 .type = "duration",
+                 .choices = {},
+                 .optional = false,
+                 .help_fr = "Durée, ex. 2h",
+                 .help_en = "Duration, e.g. 2h"},
+                {.name = "titre",
+                 .type = "rest",
+                 .choices = {},
+                 .optional = false,
+                 .help_fr = "Intitulé de la réunion",
+                 .help_en = "Title of the meeting"}},
+       .help_fr = "Planifie une réunion de l'espace (heure de Paris)",
+       .help_en = "Schedules a meeting of the workspace (Paris time)",
+       .rule = Rule::owner,
+       .run = [](Context& ctx, const Call& call, const Json& parsed) {
+         static const std::regex time_re(R"(^(\d{1,2})(?:[hH:](\d{2})?)$)");
+         std::string typed = parsed["heure"].get<std::string>();
+         std::smatch tm;
+         int hour = -1, minute = 0;
+         if (std::regex_match(typed, tm, time_re)) {
+           hour = std::stoi(tm[1]);
+           minute = tm[2].matched ? std::stoi(tm[2]) : 0;
+         }
+         if (hour < 0 || hour > 23 || minute > 59)
+           return Result::fail(
+               ErrorCode::bad_request,
+               "/agenda schedule: 'heure': give a time such as 14h, 9h30 or 14:00",
+               "/agenda schedule : « heure » : donnez une heure comme 14h, 9h30 ou 14:00",
+               "args.text");
+         using namespace std::chrono;
+         std::string day = parsed["date"].get<std::string>();
+         year_month_day ymd{year{std::stoi(day.substr(0, 4))},
+                            month{static_cast<unsigned>(std::stoi(day.substr(5, 2)))},
+                            std::chrono::day{static_cast<unsigned>(std::stoi(day.substr(8, 2)))}};
+         auto start = sys_days{ymd} + hours{hour} + minutes{minute};
+         auto end = start + minutes{parsed["durée"].get<int>()};
+         auto local = [](sys_time<minutes> t) {
+           auto d = floor<days>(t);
+           year_month_day y{d};
+           hh_mm_ss hm{t - d};
+           char buf[32];
+           std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d", static_cast<int>(y.year()),
+                         static_cast<unsigned>(y.month()), static_cast<unsigned>(y.day()),
+                         static_cast<int>(hm.hours().count()),
+                         static_cast<int>(hm.minutes().count()));
+           return std::string(buf);
+         };
+         Result made = ctx.call("agenda.schedule", {{"workspace", call.workspace},
+                                                    {"title", parsed["titre"]},
+                                                    {"start", local(start)},
+                                                    {"end", local(end)}});
+         if (!made.is_ok()) return made;
+         auto m = load_meeting(ctx, made.value()["meeting"]["id"].get<std::int64_t>());
+         bool en = call.caller.locale == "en";
+         std::string text = (en ? "Meeting scheduled: **" : "Réunion planifiée : **") + m->title +
+                            "**, " + (en ? when_en(*m) : when_fr(*m)) + ".";
+         return Result::ok(
+             {{"visibility", "ephemeral"}, {"text", text}, {"card", meeting_card(ctx, *m)}});
+       }});
+  r.add_command(
+      {.command = "agenda",
+       .sub = "decide",
+       .args = {{.name = "texte",
+                 .type = "rest",
+                 .choices = {},
+                 .optional = false,
+                 .help_fr = "La décision prise",
+                 .help_en = "The decision taken"}},
+       .help_fr = "Consigne une décision adoptée sur le point en cours",
+       .help_en = "Records a decision adopted on the current item",
+       .rule = Rule::member,
+       .run = [](Context& ctx, const Call& call, const Json& parsed) {
+         auto m = meeting_in_progress(ctx, call.workspace);
+         if (!m) return not_in_progress();
+         if (!m->current_item)
+           return Result::fail(
+               ErrorCode::conflict, "/agenda decide: no item is current; use /agenda current first",
+               "/agenda decide : aucun point n'est en cours ; utilisez d'abord /agenda current");
+         Result done = ctx.call(
+             "agenda.add_decision",
+             {{"item", *m->current_item}, {"text", parsed["texte"]}, {"outcome", "adopted"}});
+         if (!done.is_ok()) return done;
+         bool en = call.caller.locale == "en";
+         return Result::ok({{"visibility", "ephemeral"},
+                            {"text", (en ? "Decision recorded: " : "Décision consignée : ") +
+                                         parsed["texte"].get<std::string>()}});
+       }});
 }
 
 void AgendaPlugin::register_operations(pacte::Registrar& r) {
@@ -2211,6 +2473,11 @@ void AgendaPlugin::register_operations(pacte::Registrar& r) {
                                   {"abstentions", count}},
                                  {"item", "text", "outcome"}),
          .rule = Rule::member, .change = true, .handler = add_decision});
+  r.add({.name = "agenda.open_notes",
+         .schema = object_schema({{"item", id_schema()}}, {"item"}),
+         .rule = Rule::member,
+         .change = true,
+         .handler = open_item_notes});
   r.add({.name = "agenda.remove_decision", .schema = object_schema({{"decision", id_schema()}}, {"decision"}),
          .rule = Rule::member, .change = true, .handler = remove_decision});
   r.add({.name = "agenda.add_action",

@@ -645,10 +645,15 @@ std::optional<Result> freeze(Context& ctx, const Document& d, Version& v,
   v = *load_version(ctx, v.id);
   ctx.append_event(d.workspace, "documents.frozen", {{"version", version_summary(v)}},
                    subject_of(d.id));
-  ctx.post_activity(d.workspace, "document:" + std::to_string(d.id), "Texte : " + d.title,
-                    "Version " + std::to_string(v.number) + " de **" + d.title + "** figée (empreinte " +
-                        v.hash.substr(0, 12) + "…).",
-                    nullptr);
+  ctx.post_activity(
+      d.workspace,
+      pacte::Activity{.thread_key = "document:" + std::to_string(d.id),
+                      .thread_title = "Texte : " + d.title,
+                      .text = "Version " + std::to_string(v.number) + " de **" + d.title +
+                              "** figée (empreinte " + v.hash.substr(0, 12) + "…).",
+                      .text_en = "Version " + std::to_string(v.number) + " of **" + d.title +
+                                 "** frozen (fingerprint " + v.hash.substr(0, 12) + "…).",
+                      .card = nullptr});
   for (auto& m : ctx.members(d.workspace)) {
     if (by && m.person == *by) continue;
     ctx.notify(
@@ -1178,10 +1183,19 @@ Result decide_proposal(Context& ctx, const Call& call, const std::string& decisi
   ctx.append_event(d->workspace, "documents.proposal_updated", {{"proposal", pj}},
                    subject_of(d->id));
   if (decision == "accepted")
-    ctx.post_activity(d->workspace, "document:" + std::to_string(d->id), "Texte : " + d->title,
-                      "Proposition acceptée sur **" + d->title + "**" +
-                          (merged ? " (version " + std::to_string(merged->number) + ")" : std::string()) + ".",
-                      nullptr);
+    ctx.post_activity(
+        d->workspace,
+        pacte::Activity{
+            .thread_key = "document:" + std::to_string(d->id),
+            .thread_title = "Texte : " + d->title,
+            .text = "Proposition acceptée sur **" + d->title + "**" +
+                    (merged ? " (version " + std::to_string(merged->number) + ")" : std::string()) +
+                    ".",
+            .text_en =
+                "Proposal accepted on **" + d->title + "**" +
+                (merged ? " (version " + std::to_string(merged->number) + ")" : std::string()) +
+                ".",
+            .card = nullptr});
   if (decision != "withdrawn" && p->author != call.caller.person) {
     bool ok = decision == "accepted";
     ctx.notify(
@@ -1549,6 +1563,32 @@ std::string status_fr(const std::string& s) {
   return s;
 }
 
+/// The versions of the workspace's latest document, for completing /doc diff: "v2 " with
+/// its label and status (in the caller's language), those whose "vN" or "N" starts with
+/// what is typed (any case).
+Json complete_versions(Context& ctx, const Call& call, const std::string& typed) {
+  Json out = Json::array();
+  auto d = command_document(ctx, call.workspace);
+  if (!d) return out;
+  std::string prefix = typed;
+  for (auto& ch : prefix) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  bool en = call.caller.locale == "en";
+  auto& q = ctx.sql("SELECT id FROM documents_versions WHERE document_id = ? ORDER BY number");
+  q.bind(1, d->id);
+  std::vector<std::int64_t> ids;
+  while (q.step()) ids.push_back(q.int64(0));
+  q.reset();
+  for (auto id : ids)
+    if (auto v = load_version(ctx, id)) {
+      std::string number = std::to_string(v->number), value = "v" + number;
+      if (!prefix.empty() && value.rfind(prefix, 0) != 0 && number.rfind(prefix, 0) != 0) continue;
+      out.push_back({{"value", value + " "},
+                     {"label", value + (v->label.empty() ? "" : " — " + v->label)},
+                     {"detail", en ? v->status : status_fr(v->status)}});
+    }
+  return out;
+}
+
 void register_commands(pacte::Registrar& r) {
   auto none = [](const Call& call) {
     return Result::ok({{"visibility", "ephemeral"},
@@ -1573,12 +1613,24 @@ void register_commands(pacte::Registrar& r) {
                                (en ? v->status : status_fr(v->status)) + " — " + v->hash.substr(0, 12) + "…";
                    return Result::ok({{"visibility", "ephemeral"}, {"text", text}});
                  }});
-  r.add_command({.command = "doc", .sub = "diff",
-                 .args = {{.name = "v1", .type = "integer", .choices = {}, .optional = false,
-                           .help_fr = "Version de départ (ex. v1)", .help_en = "Base version (e.g. v1)"},
-                          {.name = "v2", .type = "integer", .choices = {}, .optional = false,
-                           .help_fr = "Version comparée (ex. v2)", .help_en = "Compared version (e.g. v2)"}},
-                 .help_fr = "Résume les différences entre deux versions", .help_en = "Summarises the changes between two versions",
+  r.add_command({.command = "doc",
+                 .sub = "diff",
+                 .args = {{.name = "v1",
+                           .type = "integer",
+                           .choices = {},
+                           .optional = false,
+                           .help_fr = "Version de départ (ex. v1)",
+                           .help_en = "Base version (e.g. v1)",
+                           .complete = complete_versions},
+                          {.name = "v2",
+                           .type = "integer",
+                           .choices = {},
+                           .optional = false,
+                           .help_fr = "Version comparée (ex. v2)",
+                           .help_en = "Compared version (e.g. v2)",
+                           .complete = complete_versions}},
+                 .help_fr = "Résume les différences entre deux versions",
+                 .help_en = "Summarises the changes between two versions",
                  .rule = Rule::observer,
                  .run = [none](Context& ctx, const Call& call, const Json& parsed) {
                    auto d = command_document(ctx, call.workspace);
@@ -1606,18 +1658,32 @@ void register_commands(pacte::Registrar& r) {
                                          : head + std::to_string(changed) + " section(s) modifiée(s), " + std::to_string(added) +
                                                " ajoutée(s), " + std::to_string(removed) + " supprimée(s), " + std::to_string(moved) +
                                                " déplacée(s).";
-                   Json card = {{"key", "documents:diff:" + std::to_string(a->id) + ":" + std::to_string(b->id)},
-                                {"plugin", "documents"}, {"title", d->title},
-                                {"subtitle", "v" + std::to_string(a->number) + " → v" + std::to_string(b->number)},
-                                {"fields", Json::array({{{"label", "Modifiées"}, {"value", std::to_string(changed)}},
-                                                        {{"label", "Ajoutées"}, {"value", std::to_string(added)}},
-                                                        {{"label", "Supprimées"}, {"value", std::to_string(removed)}},
-                                                        {{"label", "Déplacées"}, {"value", std::to_string(moved)}}})},
-                                {"progress", Json::array()},
-                                {"links", Json::array({{{"label", "Voir la comparaison"},
-                                                        {"href", "/w/" + std::to_string(d->workspace) + "/p/documents?document=" +
-                                                                     std::to_string(d->id)}}})},
-                                {"actions", Json::array()}};
+                   Json card = {
+                       {"key",
+                        "documents:diff:" + std::to_string(a->id) + ":" + std::to_string(b->id)},
+                       {"plugin", "documents"},
+                       {"title", d->title},
+                       {"subtitle",
+                        "v" + std::to_string(a->number) + " → v" + std::to_string(b->number)},
+                       {"fields", Json::array({{{"label", "Modifiées"},
+                                                {"label_en", "Changed"},
+                                                {"value", std::to_string(changed)}},
+                                               {{"label", "Ajoutées"},
+                                                {"label_en", "Added"},
+                                                {"value", std::to_string(added)}},
+                                               {{"label", "Supprimées"},
+                                                {"label_en", "Removed"},
+                                                {"value", std::to_string(removed)}},
+                                               {{"label", "Déplacées"},
+                                                {"label_en", "Moved"},
+                                                {"value", std::to_string(moved)}}})},
+                       {"progress", Json::array()},
+                       {"links", Json::array({{{"label", "Voir la comparaison"},
+                                               {"label_en", "See the comparison"},
+                                               {"href", "/w/" + std::to_string(d->workspace) +
+                                                            "/p/documents?document=" +
+                                                            std::to_string(d->id)}}})},
+                       {"actions", Json::array()}};
                    return Result::ok({{"visibility", "ephemeral"}, {"text", text}, {"card", card}});
                  }});
 }

@@ -443,10 +443,18 @@ void register_commands(pacte::Registrar& r) {
          bool en = call.caller.locale == "en";
          std::string text = (created ? (en ? "Note created: " : "Note créée : ") : (en ? "Note: " : "Note : ")) +
                             std::string("[") + title + "](" + link + ")";
-         Json card = {{"key", "notes:note:" + std::to_string(*id)}, {"plugin", "notes"}, {"title", title},
-                      {"subtitle", created ? "Nouvelle note" : "Note partagée"}, {"fields", Json::array()},
-                      {"progress", Json::array()},
-                      {"links", Json::array({{{"label", "Ouvrir la note"}, {"href", link}}})}, {"actions", Json::array()}};
+         Json card = {
+             {"key", "notes:note:" + std::to_string(*id)},
+             {"plugin", "notes"},
+             {"title", title},
+             {"subtitle", created ? "Nouvelle note" : "Note partagée"},
+             {"subtitle_en", created ? "New note" : "Shared note"},
+             {"fields", Json::array()},
+             {"progress", Json::array()},
+             {"links",
+              Json::array(
+                  {{{"label", "Ouvrir la note"}, {"label_en", "Open the note"}, {"href", link}}})},
+             {"actions", Json::array()}};
          return Result::ok({{"visibility", "ephemeral"}, {"text", text}, {"card", card}, {"note", *id}, {"link", link}});
        }});
 }

@@ -602,8 +602,9 @@ std::string subject_of(std::int64_t campaign) {
 std::string card_key(std::int64_t campaign) { return "signatures:campaign:" + std::to_string(campaign); }
 
 /// The live card of a campaign (issue 12): progress per organisation; the "Signer" action
-/// for everyone while open (the server checks that the reader is a pending signatory), or,
-/// with `viewer`, only when the viewer is one.
+/// (signatures.sign_link: the way to the signing page) for everyone while open (the server
+/// checks that the reader is a pending signatory), or, with `viewer`, only when the viewer
+/// is one.
 Json campaign_card(Context& ctx, const Campaign& c, std::optional<std::int64_t> viewer = std::nullopt) {
   auto signatories = load_signatories(ctx, c.id);
   Progress pr = compute_progress(ctx, c.id, signatories);
@@ -611,9 +612,16 @@ Json campaign_card(Context& ctx, const Campaign& c, std::optional<std::int64_t> 
   for (auto& p : pr.orgs)
     progress.push_back({{"label", p.org.short_name}, {"done", p.signed_}, {"total", p.needed}});
   std::string status = c.status == "completed" ? "Terminée" : pr.declined > 0 ? "Refus à traiter" : "En cours";
-  Json fields = Json::array({{{"label", "Empreinte"}, {"value", c.version_hash.substr(0, 8) + "…" +
-                                                                    c.version_hash.substr(c.version_hash.size() > 8 ? c.version_hash.size() - 4 : 0)}},
-                             {{"label", "Statut"}, {"value", status}}});
+  std::string status_en = c.status == "completed" ? "Completed"
+                          : pr.declined > 0       ? "Declines to handle"
+                                                  : "In progress";
+  Json fields = Json::array(
+      {{{"label", "Empreinte"},
+        {"label_en", "Fingerprint"},
+        {"value",
+         c.version_hash.substr(0, 8) + "…" +
+             c.version_hash.substr(c.version_hash.size() > 8 ? c.version_hash.size() - 4 : 0)}},
+       {{"label", "Statut"}, {"label_en", "Status"}, {"value", status}, {"value_en", status_en}}});
   bool may_sign = c.status == "open";
   if (viewer) {
     may_sign = false;
@@ -623,13 +631,23 @@ Json campaign_card(Context& ctx, const Campaign& c, std::optional<std::int64_t> 
   }
   Json actions = Json::array();
   if (may_sign)
-    actions.push_back({{"label", "Signer"}, {"op", "signatures.open"}, {"args", {{"campaign", c.id}}}, {"style", "primary"}});
-  return {{"key", card_key(c.id)}, {"plugin", "signatures"}, {"title", c.title},
-          {"subtitle", std::to_string(pr.signed_) + " / " + std::to_string(pr.total) + " signatures"},
-          {"fields", fields}, {"progress", progress},
-          {"links", Json::array({{{"label", "Ouvrir la campagne"},
-                                  {"href", "/w/" + std::to_string(c.workspace) + "/p/signatures?campaign=" + std::to_string(c.id)}}})},
-          {"actions", actions}};
+    actions.push_back({{"label", "Signer"},
+                       {"label_en", "Sign"},
+                       {"op", "signatures.sign_link"},
+                       {"args", {{"campaign", c.id}}},
+                       {"style", "primary"}});
+  return {
+      {"key", card_key(c.id)},
+      {"plugin", "signatures"},
+      {"title", c.title},
+      {"subtitle", std::to_string(pr.signed_) + " / " + std::to_string(pr.total) + " signatures"},
+      {"fields", fields},
+      {"progress", progress},
+      {"links", Json::array({{{"label", "Ouvrir la campagne"},
+                              {"label_en", "Open the campaign"},
+                              {"href", "/w/" + std::to_string(c.workspace) +
+                                           "/p/signatures?campaign=" + std::to_string(c.id)}}})},
+      {"actions", actions}};
 }
 
 void announce(Context& ctx, std::int64_t campaign_id, std::string_view change) {
@@ -640,9 +658,17 @@ void announce(Context& ctx, std::int64_t campaign_id, std::string_view change) {
   Json card = campaign_card(ctx, *c);
   ctx.update_card(card_key(c->id), card);
   if (change == "signed" || change == "declined") {
-    std::string text = change == "signed" ? "Signature enregistrée — " : "Refus de signer enregistré — ";
-    ctx.post_activity(c->workspace, "campaign:" + std::to_string(c->id), "Signature : " + c->title,
-                      text + card["subtitle"].get<std::string>() + ".", nullptr);
+    bool signed_ = change == "signed";
+    std::string count = card["subtitle"].get<std::string>() + ".";
+    ctx.post_activity(
+        c->workspace,
+        pacte::Activity{
+            .thread_key = "campaign:" + std::to_string(c->id),
+            .thread_title = "Signature : " + c->title,
+            .text =
+                (signed_ ? "Signature enregistrée — " : "Refus de signer enregistré — ") + count,
+            .text_en = (signed_ ? "Signature recorded — " : "Refusal to sign recorded — ") + count,
+            .card = nullptr});
   }
 }
 
@@ -952,8 +978,12 @@ std::int64_t store_campaign(Context& ctx, const NewCampaign& n) {
   auto c = load_campaign(ctx, id);
   ctx.append_event(n.workspace, "signatures.created",
                    {{"campaign", campaign_json(ctx, *c, std::nullopt)}}, subject_of(id));
-  ctx.post_activity(n.workspace, "campaign:" + std::to_string(id), "Signature : " + n.title,
-                    "Campagne de signature ouverte : **" + n.title + "**.", campaign_card(ctx, *c));
+  ctx.post_activity(n.workspace,
+                    pacte::Activity{.thread_key = "campaign:" + std::to_string(id),
+                                    .thread_title = "Signature : " + n.title,
+                                    .text = "Campagne de signature ouverte : **" + n.title + "**.",
+                                    .text_en = "Signature campaign opened: **" + n.title + "**.",
+                                    .card = campaign_card(ctx, *c)});
   // Every signatory (hence every signatory organisation) receives the text's hash and the
   // fingerprint of the key that seals the trail, to check the evidence bundle later.
   std::string fingerprint = group_fingerprint(ServerKey::load_or_create(ctx).fingerprint());
@@ -1534,6 +1564,34 @@ Result remind(Context& ctx, const Call& call) {
   std::optional<std::int64_t> org;
   if (call.args.contains("organisation")) org = call.args["organisation"].get<std::int64_t>();
   return Result::ok({{"reminded", send_reminders(ctx, *c, org, call.caller.person, std::nullopt)}});
+}
+
+/// The card's "Signer" button: for a pending signatory (or their delegate) of an open
+/// campaign, the link to the signing page; records nothing (opening the text there does).
+Result sign_link(Context& ctx, const Call& call) {
+  auto c = load_campaign(ctx, call.args.at("campaign").get<std::int64_t>());
+  if (!c) return no_such_campaign();
+  if (c->status != "open") return campaign_completed();
+  bool signatory = false, pending = false;
+  for (auto& s : load_signatories(ctx, c->id))
+    if (s.person == call.caller.person || s.delegate_person == call.caller.person) {
+      signatory = true;
+      pending = pending || s.status == "pending" || s.status == "opened";
+    }
+  // As signatures.open: not_found for someone who does not sign this campaign.
+  if (!signatory)
+    return Result::fail(ErrorCode::not_found, "you are not a signatory of this campaign",
+                        "vous n'êtes pas signataire de cette campagne", "args.campaign");
+  if (!pending)
+    return Result::fail(ErrorCode::conflict, "you have already signed or declined",
+                        "vous avez déjà signé ou refusé de signer", "args.campaign");
+  bool en = call.caller.locale == "en";
+  return Result::ok(
+      {{"text",
+        en ? "Your signature is awaited: open the campaign to read the text and sign."
+           : "Votre signature est attendue : ouvrez la campagne pour lire le texte et signer."},
+       {"href",
+        "/w/" + std::to_string(c->workspace) + "/p/signatures?campaign=" + std::to_string(c->id)}});
 }
 
 Result record_termination(Context& ctx, const Call& call) {
@@ -2180,6 +2238,10 @@ void SignaturesPlugin::register_operations(pacte::Registrar& r) {
          .rule = Rule::owner,
          .change = true,
          .handler = delegate});
+  r.add({.name = "signatures.sign_link",
+         .schema = object_schema({{"campaign", id_schema()}}, {"campaign"}),
+         .rule = Rule::member,
+         .handler = sign_link});
   r.add({.name = "signatures.open",
          .schema =
              object_schema({{"campaign", id_schema()}, {"signatory", id_schema()}}, {"campaign"}),

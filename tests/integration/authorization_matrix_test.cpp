@@ -56,6 +56,7 @@ const std::map<std::string, Rule> kExpected = {
     {"signatures.campaign.get", Rule::observer},      {"signatures.signatory.add", Rule::owner},
     {"signatures.rule.set", Rule::owner},             {"signatures.delegate", Rule::owner},
     {"signatures.open", Rule::member},                {"signatures.sign", Rule::member},
+    {"signatures.sign_link", Rule::member},           {"agenda.open_notes", Rule::member},
     {"signatures.decline", Rule::member},             {"signatures.reissue", Rule::owner},
     {"signatures.replace", Rule::owner},              {"signatures.record_outside", Rule::owner},
     {"signatures.remind", Rule::owner},               {"signatures.termination.record", Rule::owner},

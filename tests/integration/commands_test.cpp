@@ -67,7 +67,9 @@ TEST(Commands, ListShowsOnlyWhatTheRoleAllowsWithHelpInTheCallersLanguage) {
   EXPECT_TRUE(has(owner, "/help [commande]"));
   EXPECT_TRUE(has(owner, "/agenda next"));
   EXPECT_TRUE(has(owner, "/agenda add <titre> [durée]"));
-  EXPECT_TRUE(has(owner, "/agenda current <n>"));
+  EXPECT_TRUE(has(owner, "/agenda current [n]"));
+  EXPECT_TRUE(has(owner, "/agenda schedule <date> <heure> <durée> <titre>"));
+  EXPECT_TRUE(has(owner, "/agenda decide <texte>"));
   EXPECT_TRUE(has(owner, "/sign status"));
   EXPECT_TRUE(has(owner, "/sign remind [organisation]"));
   EXPECT_TRUE(has(owner, "/doc diff <v1> <v2>"));
@@ -77,6 +79,8 @@ TEST(Commands, ListShowsOnlyWhatTheRoleAllowsWithHelpInTheCallersLanguage) {
   EXPECT_TRUE(has(member, "/agenda next"));
   EXPECT_TRUE(has(member, "/note open [titre]"));
   EXPECT_FALSE(has(member, "/agenda add <titre> [durée]"));
+  EXPECT_FALSE(has(member, "/agenda schedule <date> <heure> <durée> <titre>"));
+  EXPECT_TRUE(has(member, "/agenda decide <texte>"));
   EXPECT_FALSE(has(member, "/sign remind [organisation]"));
 
   Json observer_list = call(server, daniel, "commands.list", {{"workspace", copil}});
@@ -84,7 +88,8 @@ TEST(Commands, ListShowsOnlyWhatTheRoleAllowsWithHelpInTheCallersLanguage) {
   EXPECT_TRUE(has(observer, "/agenda next"));
   EXPECT_TRUE(has(observer, "/sign status"));
   EXPECT_FALSE(has(observer, "/agenda add <titre> [durée]"));
-  EXPECT_FALSE(has(observer, "/agenda current <n>"));
+  EXPECT_FALSE(has(observer, "/agenda current [n]"));
+  EXPECT_FALSE(has(observer, "/agenda decide <texte>"));
   EXPECT_FALSE(has(observer, "/note open [titre]"));
   for (auto& c : observer_list["result"]["commands"]) {
     if (c["usage"] == "/agenda next") {
@@ -136,6 +141,47 @@ TEST(Commands, CompletionOffersCommandsSubcommandsAndArgumentsPerRole) {
   r = call(server, ville, "commands.complete", {{"workspace", copil}, {"text", "/sign remind mou"}});
   EXPECT_EQ(r["result"]["replace_from"], 13);
   EXPECT_EQ(values(r), std::vector<std::string>{"moulins "});
+
+  // Versions of the workspace's document, offered by the documents plugin with their label
+  // and status, to a member.
+  Json doc =
+      call(server, ville, "documents.create",
+           {{"workspace", copil},
+            {"key", "charte"},
+            {"title", "Charte"},
+            {"label", "Projet initial"},
+            {"sections", {{{"key", "art.1"}, {"heading", "Article 1"}, {"body", "Texte."}}}}});
+  ASSERT_EQ(code_of(doc), "ok") << doc;
+  Json draft = call(server, ville, "documents.version.create_draft",
+                    {{"version", doc["result"]["version"]["id"]}, {"label", "Relecture CAF"}});
+  ASSERT_EQ(code_of(draft), "ok") << draft;
+  r = call(server, csab, "commands.complete", {{"workspace", copil}, {"text", "/doc diff "}});
+  ASSERT_EQ(code_of(r), "ok") << r;
+  EXPECT_EQ(r["result"]["replace_from"], 10);
+  EXPECT_EQ(values(r), (std::vector<std::string>{"v1 ", "v2 "}));
+  EXPECT_EQ(r["result"]["suggestions"][0]["label"], "v1 — Projet initial");
+  EXPECT_EQ(r["result"]["suggestions"][1]["label"], "v2 — Relecture CAF");
+  EXPECT_EQ(r["result"]["suggestions"][1]["detail"], "brouillon");
+  // The second version, typed as "2" or "V2".
+  r = call(server, csab, "commands.complete", {{"workspace", copil}, {"text", "/doc diff v1 V"}});
+  EXPECT_EQ(r["result"]["replace_from"], 13);
+  EXPECT_EQ(values(r), (std::vector<std::string>{"v1 ", "v2 "}));
+  r = call(server, csab, "commands.complete", {{"workspace", copil}, {"text", "/doc diff v1 2"}});
+  EXPECT_EQ(values(r), std::vector<std::string>{"v2 "});
+  r = call(server, csab, "commands.complete", {{"workspace", copil}, {"text", "/doc diff v1 v9"}});
+  EXPECT_TRUE(values(r).empty());
+  Json english =
+      call_en(server, csab, "commands.complete", {{"workspace", copil}, {"text", "/doc diff v"}});
+  EXPECT_EQ(english["result"]["suggestions"][1]["detail"], "draft");
+  // Without the documents plugin in the workspace, /doc and its versions are not offered.
+  ASSERT_EQ(code_of(call(server, ville, "plugins.disable",
+                         {{"workspace", copil}, {"plugin", "documents"}})),
+            "ok");
+  r = call(server, csab, "commands.complete", {{"workspace", copil}, {"text", "/doc diff "}});
+  ASSERT_EQ(code_of(r), "ok") << r;
+  EXPECT_TRUE(values(r).empty());
+  r = call(server, csab, "commands.complete", {{"workspace", copil}, {"text", "/d"}});
+  EXPECT_TRUE(values(r).empty());
 
   r = call(server, ville, "commands.complete", {{"workspace", copil}, {"text", "/h"}});
   EXPECT_EQ(values(r), std::vector<std::string>{"/help "});
@@ -286,7 +332,7 @@ TEST(Commands, SignaturesCardUpdatesWhenASignatureLandsAndActionsAreCheckedAgain
   Json mine = call(server, agnes, "commands.run", {{"workspace", pacte_ws}, {"text", "/sign status"}});
   ASSERT_EQ(code_of(mine), "ok") << mine;
   ASSERT_EQ(mine["result"]["card"]["actions"].size(), 1u);
-  EXPECT_EQ(mine["result"]["card"]["actions"][0]["op"], "signatures.open");
+  EXPECT_EQ(mine["result"]["card"]["actions"][0]["op"], "signatures.sign_link");
 
   WsClient ws(server.port(), {.cookie = csab.token});
   ws.next();
@@ -295,15 +341,23 @@ TEST(Commands, SignaturesCardUpdatesWhenASignatureLandsAndActionsAreCheckedAgain
   // The action of the card, called by someone without the right: refused by the server.
   Json action = card.is_null() ? Json() : mine["result"]["card"]["actions"][0];
   std::string refused_code = code_of(call(server, csab, action["op"], action["args"]));
-  EXPECT_TRUE(refused_code == "forbidden" || refused_code == "not_found") << refused_code;
+  EXPECT_EQ(refused_code, "not_found");
 
+  // For Agnès the button leads to the signing page (and records nothing); she signs there.
+  Json link = call(server, agnes, action["op"], action["args"]);
+  ASSERT_EQ(code_of(link), "ok") << link;
+  EXPECT_EQ(link["result"]["href"], "/w/" + std::to_string(pacte_ws) +
+                                        "/p/signatures?campaign=" + std::to_string(campaign));
+  EXPECT_NE(link["result"]["text"].get<std::string>().find("Votre signature est attendue"),
+            std::string::npos);
   // Agnès signs: the card is replaced in place, with the new progress.
-  Json opened = call(server, agnes, action["op"], action["args"]);
+  Json opened = call(server, agnes, "signatures.open", {{"campaign", campaign}});
   ASSERT_EQ(code_of(opened), "ok") << opened;
   Json signed_ = call(server, agnes, "signatures.sign",
                       {{"campaign", campaign}, {"version_hash", opened["result"]["version_hash"]},
                        {"consent_hash", opened["result"]["consent"]["hash"]}});
   ASSERT_EQ(code_of(signed_), "ok") << signed_;
+  EXPECT_EQ(code_of(call(server, agnes, action["op"], action["args"])), "conflict");  // nothing left to sign
   // Opening the text refreshes the card too (same numbers); the signature changes them.
   std::optional<Json> updated;
   for (int i = 0; i < 5; ++i) {
@@ -374,4 +428,181 @@ TEST(Commands, OddLinesNeverFailTheServer) {
       EXPECT_TRUE(code == "ok" || code == "bad_request" || code == "conflict") << op << " " << line << " → " << r;
     }
   }
+}
+
+// Issue 12's "done when": the owner runs a comité de pilotage from the chat alone
+// (/agenda schedule, add, current, decide; the card's buttons), and every activity
+// message and card carries French and English so each reader gets their language.
+TEST(Commands, AMeetingIsRunFromTheChatWithActivityInBothLanguages) {
+  pacte::ManualClock clock(utc(2026, 6, 12, 8h));  // 10:00 in Paris, the day of the meeting
+  TestServer server({.clock = &clock});
+  Person ville = sign_in(server, kVille);
+  Person csab = sign_in(server, kCsab);
+  std::int64_t copil = workspace_id(server.port(), ville.token, "copil");
+  WsClient ws(server.port(), {.cookie = csab.token});
+  ws.next();
+  ws.subscribe();
+
+  // Scheduled by a command (owners only): the answer carries the card.
+  EXPECT_EQ(
+      code_of(call(server, csab, "commands.run",
+                   {{"workspace", copil}, {"text", "/agenda schedule 12/06/2026 14h 2h Comité"}})),
+      "forbidden");
+  Json bad_time = call(server, ville, "commands.run",
+                       {{"workspace", copil}, {"text", "/agenda schedule demain 25h 2h Comité"}});
+  EXPECT_EQ(code_of(bad_time), "bad_request");
+  EXPECT_NE(bad_time["error"]["message_fr"].get<std::string>().find("« heure »"),
+            std::string::npos);
+  Json scheduled = call(
+      server, ville, "commands.run",
+      {{"workspace", copil}, {"text", "/agenda schedule 12/06/2026 14h 2h Comité de pilotage"}});
+  ASSERT_EQ(code_of(scheduled), "ok") << scheduled;
+  EXPECT_EQ(scheduled["result"]["visibility"], "ephemeral");
+  Json card = scheduled["result"]["card"];
+  EXPECT_EQ(card["title"], "Comité de pilotage");
+  EXPECT_EQ(card["subtitle"], "vendredi 12 juin 2026, 14 h 00 – 16 h 00");
+  EXPECT_EQ(card["subtitle_en"], "Friday 12 June 2026, 14:00 – 16:00");
+  std::int64_t meeting =
+      std::stoll(card["key"].get<std::string>().substr(std::string("agenda:meeting:").size()));
+  Json got = call(server, ville, "agenda.get", {{"meeting", meeting}});
+  ASSERT_EQ(code_of(got), "ok") << got;
+  EXPECT_EQ(got["result"]["meeting"]["start_local"].get<std::string>().substr(0, 16),
+            "2026-06-12T14:00");
+  EXPECT_EQ(got["result"]["meeting"]["end_local"].get<std::string>().substr(0, 16),
+            "2026-06-12T16:00");
+
+  // The activity in the meeting's thread: French body, English body_en; the card's labels too.
+  auto created = ws.wait_event("chat.thread_created");
+  ASSERT_TRUE(created);
+  Json activity = (*created)["data"]["message"];
+  EXPECT_EQ(
+      activity["body"],
+      "Réunion planifiée : **Comité de pilotage**, vendredi 12 juin 2026, 14 h 00 – 16 h 00.");
+  EXPECT_EQ(activity["body_en"],
+            "Meeting scheduled: **Comité de pilotage**, Friday 12 June 2026, 14:00 – 16:00.");
+  Json status_field;
+  for (auto& f : activity["card"]["fields"])
+    if (f["label"] == "Statut") status_field = f;
+  EXPECT_EQ(status_field["label_en"], "Status");
+  EXPECT_EQ(status_field["value"], "Prévue");
+  EXPECT_EQ(status_field["value_en"], "Scheduled");
+  EXPECT_EQ(activity["card"]["links"][0]["label_en"], "Add to calendar");
+  std::int64_t thread = activity["thread"];
+
+  // Items added by the owner (whose language is English): the answer in English, the
+  // message posted for everyone in French with its English text.
+  Json added = call_en(server, ville, "commands.run",
+                       {{"workspace", copil}, {"text", "/agenda add \"Point budget\" 20min"}});
+  ASSERT_EQ(code_of(added), "ok") << added;
+  EXPECT_EQ(added["result"]["message"]["thread"], thread);
+  std::string fr = added["result"]["message"]["body"], en = added["result"]["message"]["body_en"];
+  EXPECT_EQ(fr.rfind("Point ajouté à « Comité de pilotage » : **", 0), 0u) << fr;
+  EXPECT_EQ(en.rfind("Item added to 'Comité de pilotage': **", 0), 0u) << en;
+  EXPECT_EQ(added["result"]["text"], en);
+  ASSERT_EQ(code_of(call(server, ville, "commands.run",
+                         {{"workspace", copil}, {"text", "/agenda add Subventions"}})),
+            "ok");
+  Json items =
+      call(server, ville, "agenda.get", {{"meeting", meeting}})["result"]["meeting"]["items"];
+  ASSERT_GE(items.size(), 2u);
+
+  // Not yet in progress (it starts at 14:00): no current item, no decision.
+  EXPECT_EQ(code_of(call(server, ville, "commands.run",
+                         {{"workspace", copil}, {"text", "/agenda current"}})),
+            "conflict");
+  clock.set(utc(2026, 6, 12, 12h));  // 14:00 in Paris
+  EXPECT_EQ(code_of(call(server, csab, "commands.run",
+                         {{"workspace", copil}, {"text", "/agenda decide Adopté"}})),
+            "conflict");  // no current item yet
+  Json current =
+      call(server, ville, "commands.run", {{"workspace", copil}, {"text", "/agenda current"}});
+  ASSERT_EQ(code_of(current), "ok") << current;
+  got = call(server, csab, "agenda.get", {{"meeting", meeting}});
+  EXPECT_EQ(got["result"]["meeting"]["current_item"], items[0]["id"]);
+
+  // The card updates in place, with the buttons of the meeting in progress.
+  std::optional<Json> updated;
+  for (int i = 0; i < 10 && !(updated && !(*updated)["data"]["card"]["actions"].empty()); ++i)
+    updated = ws.wait_event("chat.card_updated");
+  ASSERT_TRUE(updated);
+  Json live = (*updated)["data"]["card"];
+  ASSERT_EQ(live["actions"].size(), 2u) << live;
+  Json open_notes = live["actions"][0], next_item = live["actions"][1];
+  EXPECT_EQ(open_notes["op"], "agenda.open_notes");
+  EXPECT_EQ(open_notes["label"], "Ouvrir les notes du point");
+  EXPECT_EQ(open_notes["label_en"], "Open the item's notes");
+  EXPECT_EQ(next_item["op"], "agenda.set_current");
+  EXPECT_EQ(next_item["args"]["item"], items[1]["id"]);
+
+  // A member may open the item's notes (created once, found again) but not move the meeting on.
+  Json notes = call(server, csab, open_notes["op"], open_notes["args"]);
+  ASSERT_EQ(code_of(notes), "ok") << notes;
+  std::string href = notes["result"]["href"];
+  EXPECT_EQ(href, "/w/" + std::to_string(copil) + "/p/notes?note=" +
+                      std::to_string(notes["result"]["note"].get<std::int64_t>()));
+  EXPECT_EQ(call(server, ville, open_notes["op"], open_notes["args"])["result"]["href"], href);
+  Json listed =
+      call(server, csab, "notes.list", {{"workspace", copil}, {"agenda_item", items[0]["id"]}});
+  EXPECT_EQ(listed["result"]["notes"].size(), 1u);
+  EXPECT_EQ(code_of(call(server, csab, next_item["op"], next_item["args"])), "forbidden");
+  EXPECT_EQ(
+      call(server, csab, "agenda.get", {{"meeting", meeting}})["result"]["meeting"]["current_item"],
+      items[0]["id"]);
+
+  // A decision recorded from the chat, announced in both languages.
+  Json decided = call(server, csab, "commands.run",
+                      {{"workspace", copil}, {"text", "/agenda decide Le budget est adopté"}});
+  ASSERT_EQ(code_of(decided), "ok") << decided;
+  got = call(server, csab, "agenda.get", {{"meeting", meeting}});
+  bool recorded = false;
+  for (auto& d : got["result"]["meeting"]["decisions"])
+    recorded = recorded || (d["text"] == "Le budget est adopté" && d["item"] == items[0]["id"] &&
+                            d["outcome"] == "adopted");
+  EXPECT_TRUE(recorded) << got;
+  Json history = call(server, csab, "chat.history", {{"thread", thread}});
+  Json last = history["result"]["messages"].back();
+  EXPECT_NE(last["body"].get<std::string>().find("Décision adoptée sur « "), std::string::npos)
+      << last;
+  EXPECT_NE(last["body_en"].get<std::string>().find("Decision adopted on '"), std::string::npos)
+      << last;
+
+  // Deleting an activity message removes both of its texts.
+  ASSERT_EQ(code_of(call(server, ville, "chat.delete", {{"message", last["id"]}})), "ok");
+  for (auto& m : call(server, csab, "chat.history", {{"thread", thread}})["result"]["messages"])
+    if (m["id"] == last["id"]) {
+      EXPECT_EQ(m["body"], "");
+      EXPECT_FALSE(m.contains("body_en")) << m;
+    }
+
+  // The owner moves on with the card's button; /agenda current with a number goes back.
+  ASSERT_EQ(code_of(call(server, ville, next_item["op"], next_item["args"])), "ok");
+  EXPECT_EQ(
+      call(server, csab, "agenda.get", {{"meeting", meeting}})["result"]["meeting"]["current_item"],
+      items[1]["id"]);
+  ASSERT_EQ(code_of(call(server, ville, "commands.run",
+                         {{"workspace", copil}, {"text", "/agenda current 1"}})),
+            "ok");
+  EXPECT_EQ(
+      call(server, csab, "agenda.get", {{"meeting", meeting}})["result"]["meeting"]["current_item"],
+      items[0]["id"]);
+
+  // A person's own message has no English text; editing an activity message drops it.
+  Json mine = call(server, csab, "chat.post", {{"thread", thread}, {"body", "Merci"}});
+  ASSERT_EQ(code_of(mine), "ok") << mine;
+  EXPECT_FALSE(mine["result"]["message"].contains("body_en"));
+  Json edited =
+      call(server, ville, "chat.edit",
+           {{"message", added["result"]["message"]["id"]}, {"body", "Point budget (20 min)"}});
+  ASSERT_EQ(code_of(edited), "ok") << edited;
+  EXPECT_FALSE(edited["result"]["message"].contains("body_en"));
+
+  // The signatures card carries its English labels too.
+  std::int64_t pacte_ws = workspace_id(server.port(), ville.token, "pacte");
+  Json sign =
+      call(server, csab, "commands.run", {{"workspace", pacte_ws}, {"text", "/sign status"}});
+  ASSERT_EQ(code_of(sign), "ok") << sign;
+  EXPECT_EQ(sign["result"]["card"]["fields"][1]["label"], "Statut");
+  EXPECT_EQ(sign["result"]["card"]["fields"][1]["label_en"], "Status");
+  EXPECT_EQ(sign["result"]["card"]["fields"][1]["value_en"], "In progress");
+  EXPECT_EQ(sign["result"]["card"]["links"][0]["label_en"], "Open the campaign");
 }

@@ -4,7 +4,8 @@
 // cards in <pacte-message>, activity messages without an author, and
 // chat.card_updated applied in place by the store.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { progressRatio, safeHref } from '../src/components/pacte-card';
+import { localizeCard, progressRatio, safeHref } from '../src/components/pacte-card';
+import { messageBody } from '../src/components/pacte-message';
 import '../src/components/pacte-card';
 import '../src/components/pacte-message';
 import { ProtocolClient } from '../src/protocol/client';
@@ -28,7 +29,7 @@ function campaignCard(signed: number): Card {
       { label: 'Ajouter au calendrier', href: '/p/agenda/meeting/12.ics' },
       { label: 'Piège', href: 'javascript:alert(1)' },
     ],
-    actions: [{ label: 'Signer', op: 'signatures.open', args: { campaign: 3 }, style: 'primary' }],
+    actions: [{ label: 'Signer', op: 'signatures.sign_link', args: { campaign: 3 }, style: 'primary' }],
   };
 }
 
@@ -63,6 +64,59 @@ describe('card helpers', () => {
   });
 });
 
+/** The meeting card as the agenda plugin sends it: French texts with English siblings. */
+function meetingCard(): Card {
+  return {
+    key: 'agenda:meeting:7',
+    plugin: 'agenda',
+    title: 'Comité de pilotage',
+    subtitle: 'vendredi 12 juin 2026, 14 h 00 – 16 h 00',
+    subtitle_en: 'Friday 12 June 2026, 14:00 – 16:00',
+    fields: [
+      { label: 'Lieu', label_en: 'Place', value: 'Hôtel de ville' },
+      { label: 'Statut', label_en: 'Status', value: 'Prévue', value_en: 'Scheduled' },
+    ],
+    progress: [{ label: 'Moulins', done: 1, total: 8 }],
+    links: [{ label: 'Ajouter au calendrier', label_en: 'Add to calendar', href: '/p/agenda/meeting/7.ics' }],
+    actions: [{ label: 'Point suivant', label_en: 'Next item', op: 'agenda.set_current', args: { meeting: 7, item: 3 } }],
+  };
+}
+
+describe('cards and activity in the reader’s language', () => {
+  it('picks the English siblings for English readers and keeps the French otherwise', () => {
+    const en = localizeCard(meetingCard(), 'en');
+    expect(en.subtitle).toBe('Friday 12 June 2026, 14:00 – 16:00');
+    expect(en.fields!.map((f) => [f.label, f.value])).toEqual([['Place', 'Hôtel de ville'], ['Status', 'Scheduled']]);
+    expect(en.links![0].label).toBe('Add to calendar');
+    expect(en.actions![0].label).toBe('Next item');
+    expect(en.progress![0].label).toBe('Moulins');  // no English sibling: as stored
+    expect(en.title).toBe('Comité de pilotage');
+    const fr = localizeCard(meetingCard(), 'fr');
+    expect(fr.subtitle).toBe('vendredi 12 juin 2026, 14 h 00 – 16 h 00');
+    expect(fr.fields![1].value).toBe('Prévue');
+    // A card stored before English existed is shown as it is.
+    expect(localizeCard(campaignCard(5), 'en').actions![0].label).toBe('Signer');
+  });
+
+  it('shows an activity message’s English text to English readers only', () => {
+    const m = { body: 'Point en cours : **2. Budget**', body_en: 'Current item: **2. Budget**' };
+    expect(messageBody(m, 'en')).toBe('Current item: **2. Budget**');
+    expect(messageBody(m, 'fr')).toBe('Point en cours : **2. Budget**');
+    expect(messageBody({ body: 'Ancien message' }, 'en')).toBe('Ancien message');
+  });
+
+  it('renders the card in the current language and follows a change of language', async () => {
+    setLocale('en', false);
+    const el = await mount<HTMLElement>('pacte-card', { card: meetingCard(), client: { request: vi.fn() } });
+    expect([...el.querySelectorAll('dl dt')].map((d) => d.textContent)).toEqual(['Place', 'Status']);
+    expect(el.querySelector('[data-testid=card-action]')!.textContent!.trim()).toBe('Next item');
+    setLocale('fr', false);
+    await (el as any).updateComplete;
+    expect([...el.querySelectorAll('dl dt')].map((d) => d.textContent)).toEqual(['Lieu', 'Statut']);
+    expect(el.querySelector('[data-testid=card-action]')!.textContent!.trim()).toBe('Point suivant');
+  });
+});
+
 describe('<pacte-card>', () => {
   it('shows the title, the fields as a description list, progress in text and safe links', async () => {
     const el = await mount<HTMLElement>('pacte-card', { card: campaignCard(5), client: { request: vi.fn() } });
@@ -92,7 +146,7 @@ describe('<pacte-card>', () => {
     expect(btn.classList.contains('btn-primary')).toBe(true);
     btn.click();
     await (el as any).updateComplete;
-    expect(request).toHaveBeenCalledWith('signatures.open', { campaign: 3 });
+    expect(request).toHaveBeenCalledWith('signatures.sign_link', { campaign: 3 });
     expect(btn.disabled).toBe(true);
     expect(btn.getAttribute('aria-busy')).toBe('true');
     expect(btn.textContent!.trim()).toBe('Signer en cours…');
@@ -104,6 +158,24 @@ describe('<pacte-card>', () => {
     const outcome = el.querySelector('[data-testid=card-outcome]')!;
     expect(outcome.getAttribute('role')).toBe('status');
     expect(outcome.textContent!.trim()).toBe('« Signer » : c’est fait.');
+  });
+
+  it('offers the link an action answers as an in-app link (same tab), never an unsafe one', async () => {
+    const request = vi.fn(async () => ({ text: 'Notes ouvertes pour « Budget ».', href: '/w/4/p/notes?note=9' }));
+    const el = await mount<HTMLElement>('pacte-card', { card: campaignCard(5), client: { request } });
+    el.querySelector<HTMLButtonElement>('[data-testid=card-action]')!.click();
+    await flushMicrotasks();
+    await (el as any).updateComplete;
+    const link = el.querySelector<HTMLAnchorElement>('[data-testid=card-outcome-link]')!;
+    expect(link.getAttribute('href')).toBe('/w/4/p/notes?note=9');
+    expect(link.hasAttribute('target')).toBe(false);
+    expect(link.textContent).toBe('Ouvrir');
+    expect(el.querySelector('[data-testid=card-outcome]')!.textContent).toContain('Notes ouvertes pour « Budget ».');
+    request.mockImplementation(async () => ({ text: 'Piège', href: 'javascript:alert(1)' }));
+    el.querySelector<HTMLButtonElement>('[data-testid=card-action]')!.click();
+    await flushMicrotasks();
+    await (el as any).updateComplete;
+    expect(el.querySelector('[data-testid=card-outcome-link]')).toBeNull();
   });
 
   it('shows a refusal in the person’s language', async () => {

@@ -2,11 +2,12 @@
 // <pacte-composer> with slash commands: the suggestion list (listbox, active
 // descendant, arrows, Tab, Escape), running a command instead of posting,
 // the ephemeral answer (shown, announced, dismissed) and the inline error.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProtocolClient } from '../src/protocol/client';
 import { Store } from '../src/state/store';
 import type { Workspace } from '../src/protocol/types';
 import { setLocale } from '../src/i18n';
+import { COMPLETE_DEBOUNCE_MS } from '../src/commands';
 import '../src/components/pacte-composer';
 import { MemoryStorage, SocketHub, flushMicrotasks } from './fake-socket';
 
@@ -14,6 +15,15 @@ const LIST = [
   { command: 'help', sub: '', usage: '/help [commande]', help: 'Liste les commandes', args: [] },
   { command: 'agenda', sub: 'next', usage: '/agenda next', help: 'La prochaine réunion', args: [] },
   { command: 'agenda', sub: 'add', usage: '/agenda add <titre> [durée]', help: 'Ajoute un point', args: [{ name: 'titre', type: 'word' }] },
+];
+
+/** With the documents plugin's /doc diff, whose versions the server completes. */
+const WITH_DOC = [
+  ...LIST,
+  {
+    command: 'doc', sub: 'diff', usage: '/doc diff <v1> <v2>', help: 'Résume les différences',
+    args: [{ name: 'v1', type: 'integer' }, { name: 'v2', type: 'integer' }],
+  },
 ];
 
 const WS: Workspace = {
@@ -132,6 +142,36 @@ describe('composer slash commands', () => {
     answer.querySelector('[data-testid=command-answer-dismiss]').click();
     await settle();
     expect(el.querySelector('[data-testid=command-answer]')).toBeNull();
+  });
+
+  it('offers the versions the server gives for /doc diff, with their labels, and completes one', async () => {
+    await type('/');
+    hub.current.reply(hub.current.ops('commands.list')[0].id, { commands: WITH_DOC });
+    await settle();
+    vi.useFakeTimers();
+    try {
+      await type('/doc diff ');
+      vi.advanceTimersByTime(COMPLETE_DEBOUNCE_MS);
+      await settle();
+    } finally {
+      vi.useRealTimers();
+    }
+    const asked = hub.current.ops('commands.complete');
+    expect(asked.map((f) => f.args)).toEqual([{ workspace: 4, text: '/doc diff ' }]);
+    hub.current.reply(asked[0].id, {
+      replace_from: 10,
+      suggestions: [
+        { value: 'v1 ', label: 'v1 — Projet initial', detail: 'figée' },
+        { value: 'v2 ', label: 'v2 — Relecture CAF', detail: 'brouillon' },
+      ],
+    });
+    await settle();
+    expect(options()).toEqual(['v1 — Projet initial', 'v2 — Relecture CAF']);
+    const details = [...el.querySelectorAll('[data-testid=command-suggestion] .sugg-detail')].map((d: Element) => d.textContent);
+    expect(details).toEqual(['figée', 'brouillon']);
+    await key('ArrowDown');
+    await key('Tab');
+    expect(input().value).toBe('/doc diff v2 ');
   });
 
   it('shows an ephemeral card under the composer', async () => {

@@ -32,6 +32,19 @@ struct EmailAttachment {
   std::string data{};          // raw bytes
 };
 
+/// An activity message of a plugin (issue 12) in French and English: each reader sees the
+/// text of their language (English readers see `text_en` when given, else the French).
+struct Activity {
+  std::string thread_key{};    // the dedicated thread, e.g. "meeting:12" (created on first use)
+  std::string thread_title{};  // its title when it is created
+  std::string text{};          // Markdown, French
+  std::string text_en{};       // Markdown, English; "" when none (the French is shown)
+  /// Optional live card (null: none). Any text member "x" of the card (title, subtitle,
+  /// and label/value of fields, progress, links, actions) may have an English sibling
+  /// "x_en"; the client shows it to English readers.
+  Json card = nullptr;
+};
+
 /// What a plugin (or the core) tells a person. Stored in their notification centre at
 /// once; emailed according to their preferences (docs/notifications.md).
 struct Notification {
@@ -115,9 +128,17 @@ class Context {
   /// place with update_card(card["key"], …). The message is authored by the caller of the
   /// current request, or by no one (author null, "plugin" set) in timers and jobs.
   /// Returns the message id.
-  virtual std::int64_t post_activity(std::int64_t workspace, std::string_view thread_key,
-                                     std::string_view thread_title, std::string_view text,
-                                     const Json& card) = 0;
+  virtual std::int64_t post_activity(std::int64_t workspace, const Activity& activity) = 0;
+  /// The same with a French text only.
+  std::int64_t post_activity(std::int64_t workspace, std::string_view thread_key,
+                             std::string_view thread_title, std::string_view text,
+                             const Json& card) {
+    return post_activity(workspace, Activity{.thread_key = std::string(thread_key),
+                                             .thread_title = std::string(thread_title),
+                                             .text = std::string(text),
+                                             .text_en = {},
+                                             .card = card});
+  }
   /// Replaces the card of every message carrying card key `key` (in this transaction; an
   /// event chat.card_updated {message, thread, card} goes to the workspace after the commit).
   virtual void update_card(std::string_view key, const Json& card) = 0;

@@ -17,7 +17,7 @@ namespace pacte {
 
 /// Bumped when the SDK changes incompatibly; a plugin built against another version is
 /// refused at registration with a clear message.
-inline constexpr int kSdkApiVersion = 2;
+inline constexpr int kSdkApiVersion = 3;
 
 /// A GET request for one of a plugin's resources: `GET /p/<plugin>/<name>[/<rest>][?query]`.
 struct ResourceRequest {
@@ -63,6 +63,10 @@ struct CommandArg {
   std::vector<std::string> choices{};
   bool optional = false;
   std::string help_fr{}, help_en{};
+  /// Optional: suggestions for this argument while it is typed (commands.complete), as
+  /// [{value, label, detail?}], given the caller, the workspace and the word typed so far
+  /// (e.g. a document's versions). Runs on the engine, read only.
+  std::function<Json(Context&, const Call&, const std::string& typed)> complete{};
 };
 
 /// A slash command typed in the composer, e.g. `/agenda add "Point budget" 20min`.

@@ -35,8 +35,9 @@ Json thread_json(Context& ctx, std::int64_t thread, std::int64_t person) {
 
 Json message_json(Context& ctx, std::int64_t id) {
   auto& q = ctx.sql(
-      "SELECT m.id, m.thread_id, m.workspace_id, m.author_id, p.name, m.body, m.created_at, m.edited_at, m.deleted, m.reply_to, "
-      "m.card, m.plugin, m.automated "
+      "SELECT m.id, m.thread_id, m.workspace_id, m.author_id, p.name, m.body, m.created_at, "
+      "m.edited_at, m.deleted, m.reply_to, "
+      "m.card, m.plugin, m.automated, m.body_en "
       "FROM messages m JOIN people p ON p.id = m.author_id WHERE m.id = ?");
   q.bind(1, id);
   if (!q.step()) {
@@ -52,6 +53,8 @@ Json message_json(Context& ctx, std::int64_t id) {
   // A plugin's message posted by no one (a timer): no author to show, the plugin instead.
   if (q.int64(12) != 0) out["author"] = nullptr, out["author_name"] = out["plugin"].is_string() ? out["plugin"] : Json("");
   if (out["card"].is_discarded()) out["card"] = nullptr;
+  // The English text of an activity message, for English readers (older rows: none).
+  if (!q.is_null(13)) out["body_en"] = q.text(13);
   q.reset();
   Json reactions = Json::object();
   auto& r = ctx.sql("SELECT emoji, person_id FROM reactions WHERE message_id = ? ORDER BY emoji, person_id");
@@ -280,12 +283,29 @@ CREATE TABLE activity_threads (
   thread_id INTEGER NOT NULL REFERENCES threads(id),
   PRIMARY KEY (workspace_id, key)
 ) WITHOUT ROWID;
+)SQL"},
+          {4, R"SQL(
+-- The English text of a plugin's activity message (body is the French one); NULL for a
+-- person's message and for activity stored before it existed (shown as is).
+ALTER TABLE messages ADD COLUMN body_en TEXT;
 )SQL"}};
 }
 
-std::int64_t Chat::post_activity(Context& ctx, std::int64_t workspace, std::int64_t author, const std::string& plugin,
-                                 const std::string& thread_key, const std::string& thread_title,
-                                 const std::string& text, const Json& card) {
+void Chat::set_body_en(Context& ctx, std::int64_t message, const std::string& body_en) {
+  auto& u = ctx.sql("UPDATE messages SET body_en = ? WHERE id = ?");
+  if (body_en.empty())
+    u.bind_null(1);
+  else
+    u.bind(1, body_en);
+  u.bind(2, message).run();
+}
+
+std::int64_t Chat::post_activity(Context& ctx, std::int64_t workspace, std::int64_t author,
+                                 const std::string& plugin, const Activity& activity) {
+  const std::string& thread_key = activity.thread_key;
+  const std::string& thread_title = activity.thread_title;
+  const std::string& text = activity.text;
+  const Json& card = activity.card;
   bool automated = author == 0;
   if (automated) {
     // messages.author_id is required: a timer's message is stored under an owner of the
@@ -325,6 +345,7 @@ std::int64_t Chat::post_activity(Context& ctx, std::int64_t workspace, std::int6
   else u.bind_null(2);
   if (plugin.empty()) u.bind_null(3); else u.bind(3, plugin);
   u.bind(4, automated ? 1 : 0).bind(5, id).run();
+  set_body_en(ctx, id, activity.text_en);
   message = message_json(ctx, id);
   if (created) {
     Json t = thread_json(ctx, thread, author);
@@ -522,7 +543,9 @@ void Chat::register_operations(Dispatcher& d) {
            std::string at = ctx.now_text();
            auto& h = ctx.sql("INSERT INTO message_edits(message_id, body, replaced_at) VALUES (?,?,?)");
            h.bind(1, id).bind(2, old).bind(3, at).run();
-           auto& u = ctx.sql("UPDATE messages SET body = ?, edited_at = ? WHERE id = ?");
+           // The author's new words replace both languages of an activity message.
+           auto& u =
+               ctx.sql("UPDATE messages SET body = ?, body_en = NULL, edited_at = ? WHERE id = ?");
            u.bind(1, call.args["body"].get<std::string>()).bind(2, at).bind(3, id).run();
            record_mentions(ctx, id, call.workspace, call.args["body"].get<std::string>());
            Json message = message_json(ctx, id);
@@ -547,7 +570,7 @@ void Chat::register_operations(Dispatcher& d) {
                                  "seul l'auteur ou un responsable peut supprimer un message");
            if (deleted) return Result::ok();
            // The body goes everywhere: the message, its edit history, the events that carried it.
-           auto& u = ctx.sql("UPDATE messages SET body = '', deleted = 1 WHERE id = ?");
+           auto& u = ctx.sql("UPDATE messages SET body = '', body_en = NULL, deleted = 1 WHERE id = ?");
            u.bind(1, id).run();
            auto& h = ctx.sql("DELETE FROM message_edits WHERE message_id = ?");
            h.bind(1, id).run();
@@ -556,8 +579,8 @@ void Chat::register_operations(Dispatcher& d) {
            auto& a = ctx.sql("DELETE FROM attachments WHERE message_id = ?");
            a.bind(1, id).run();
            auto& e = ctx.sql(
-               "UPDATE events SET data = json_set(json_set(data, '$.message.body', ''), '$.message.deleted', json('true')) "
-               "WHERE subject = ? AND json_type(data, '$.message.body') IS NOT NULL");
+               "UPDATE events SET data = json_remove(json_set(json_set(data, '$.message.body', ''), '$.message.deleted', "
+               "json('true')), '$.message.body_en') WHERE subject = ? AND json_type(data, '$.message.body') IS NOT NULL");
            e.bind(1, "message:" + std::to_string(id)).run();
            ctx.append_event(call.workspace, "chat.message_deleted", {{"message", id}, {"thread", thread}});
            return Result::ok();

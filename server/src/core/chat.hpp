@@ -21,12 +21,14 @@ class Chat {
   static Json create_thread(Context& ctx, std::int64_t workspace, std::int64_t author,
                             const std::string& title, const std::string& body,
                             const Json& attachments = Json::array());
-  /// A plugin's activity message in the thread of `thread_key` (created on first use),
-  /// with an optional card; appends chat.thread_created or chat.message_posted.
-  /// `author` 0: posted by no one (a timer). Returns the message id.
+  /// A plugin's activity message in the thread of `activity.thread_key` (created on first
+  /// use), with its English text and optional card; appends chat.thread_created or
+  /// chat.message_posted. `author` 0: posted by no one (a timer). Returns the message id.
   static std::int64_t post_activity(Context& ctx, std::int64_t workspace, std::int64_t author,
-                                    const std::string& plugin, const std::string& thread_key,
-                                    const std::string& thread_title, const std::string& text, const Json& card);
+                                    const std::string& plugin, const Activity& activity);
+  /// Sets the English text of a message (activity, or a command's answer posted to a
+  /// thread); "" removes it.
+  static void set_body_en(Context& ctx, std::int64_t message, const std::string& body_en);
   /// Replaces the card of the messages carrying `key`; appends chat.card_updated for each.
   static void update_card(Context& ctx, const std::string& key, const Json& card);
   /// A message as JSON (null if none).

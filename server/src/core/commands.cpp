@@ -507,7 +507,14 @@ void Commands::register_operations(Dispatcher& d) {
            if (arg >= cmd->spec.args.size()) return done(from);
            const CommandArg& a = cmd->spec.args[arg];
            std::string cur = fold(current);
-           if (a.type == "person") {
+           if (a.complete) {
+             Json offered = a.complete(ctx, call, current);
+             if (offered.is_array())
+               for (auto& o : offered)
+                 if (o.is_object() && o.contains("value") && o["value"].is_string() &&
+                     out.size() < 20)
+                   out.push_back(o);
+           } else if (a.type == "person") {
              std::string prefix = !cur.empty() && cur[0] == '@' ? cur.substr(1) : cur;
              for (auto& m : ctx.members(call.workspace)) {
                auto& q = ctx.sql("SELECT name, email FROM people WHERE id = ?");
@@ -632,13 +639,21 @@ void Commands::register_operations(Dispatcher& d) {
            Json card = value.contains("card") && value["card"].is_object() ? value["card"] : Json(nullptr);
            if (!card.is_null()) answer["card"] = card;
            if (answer["visibility"] == "thread") {
+             // The posted message is read by everyone: in French, with English when the
+             // command gives both ("text_fr", "text_en"); else the caller's answer.
              std::string body = answer["text"].get<std::string>();
+             if (value.contains("text_fr") && value["text_fr"].is_string())
+               body = value["text_fr"].get<std::string>();
+             std::string body_en = value.contains("text_en") && value["text_en"].is_string()
+                                       ? value["text_en"].get<std::string>()
+                                       : "";
              if (body.empty()) body = line;
              std::int64_t message_id = 0;
              if (call.args.contains("thread")) {
                std::int64_t thread = call.args["thread"].get<std::int64_t>();
                Json m = Chat::post(ctx, thread, call.workspace, call.caller.person, body, std::nullopt);
                message_id = m["id"].get<std::int64_t>();
+               Chat::set_body_en(ctx, message_id, body_en);
                if (!card.is_null()) {
                  auto& u = ctx.sql("UPDATE messages SET card = ?, card_key = ?, plugin = ? WHERE id = ?");
                  u.bind(1, card.dump());
@@ -649,8 +664,13 @@ void Commands::register_operations(Dispatcher& d) {
                ctx.append_event(call.workspace, "chat.message_posted", {{"message", message}},
                                 "message:" + std::to_string(message_id));
              } else {
-               message_id = ctx.post_activity(call.workspace, value.value("thread_key", "command:" + name),
-                                              value.value("thread_title", "/" + name), body, card);
+               message_id = ctx.post_activity(
+                   call.workspace,
+                   Activity{.thread_key = value.value("thread_key", "command:" + name),
+                            .thread_title = value.value("thread_title", "/" + name),
+                            .text = body,
+                            .text_en = body_en,
+                            .card = card});
              }
              answer["message"] = Chat::message(ctx, message_id);
            }

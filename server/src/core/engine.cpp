@@ -75,12 +75,11 @@ std::int64_t EngineContext::notify(std::int64_t person, const Notification& n) {
   return personal_event(person, "notification", data);
 }
 
-std::int64_t EngineContext::post_activity(std::int64_t workspace, std::string_view thread_key,
-                                         std::string_view thread_title, std::string_view text, const Json& card) {
+std::int64_t EngineContext::post_activity(std::int64_t workspace, const Activity& activity) {
+  const Json& card = activity.card;
   std::string plugin = card.is_object() && card.contains("plugin") && card["plugin"].is_string()
                            ? card["plugin"].get<std::string>() : current_plugin;
-  return Chat::post_activity(*this, workspace, author_, plugin, std::string(thread_key), std::string(thread_title),
-                             std::string(text), card);
+  return Chat::post_activity(*this, workspace, author_, plugin, activity);
 }
 
 void EngineContext::update_card(std::string_view key, const Json& card) {

@@ -185,8 +185,8 @@ class EngineContext : public Context {
   std::int64_t notify(std::int64_t person, const Notification& notification) override;
   void broadcast(std::int64_t workspace, std::string_view type, const Json& data) override;
   Result call(std::string_view op, const Json& args) override;
-  std::int64_t post_activity(std::int64_t workspace, std::string_view thread_key, std::string_view thread_title,
-                             std::string_view text, const Json& card) override;
+  using Context::post_activity;
+  std::int64_t post_activity(std::int64_t workspace, const Activity& activity) override;
   void update_card(std::string_view key, const Json& card) override;
 
   /// The plugin of the request's operation ("" for the core): the default plugin of activity.

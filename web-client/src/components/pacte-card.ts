@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { PacteElement } from './base';
 import type { Card, CardAction } from '../protocol/types';
-import { errorText, t } from '../i18n';
+import { errorText, getLocale, onLocaleChange, t, type Locale } from '../i18n';
 import { renderMarkdown } from '../markdown';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 
@@ -20,6 +20,28 @@ export function safeHref(href: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** `value` for French readers; its `_en` sibling (when the plugin gave one) for English ones. */
+function pick(value: string | undefined, en: string | undefined, locale: Locale): string | undefined {
+  return locale === 'en' && typeof en === 'string' && en ? en : value;
+}
+
+/**
+ * The card with its texts in `locale`: the English siblings (`title_en`, `label_en`…)
+ * for English readers when present, else the French texts as stored.
+ */
+export function localizeCard(card: Card, locale: Locale): Card {
+  if (!card || locale !== 'en') return card;
+  return {
+    ...card,
+    title: pick(card.title, card.title_en, locale),
+    subtitle: pick(card.subtitle, card.subtitle_en, locale),
+    fields: card.fields?.map((f) => f && { ...f, label: pick(f.label, f.label_en, locale)!, value: pick(f.value, f.value_en, locale)! }),
+    progress: card.progress?.map((p) => p && { ...p, label: pick(p.label, p.label_en, locale)! }),
+    links: card.links?.map((l) => l && { ...l, label: pick(l.label, l.label_en, locale)! }),
+    actions: card.actions?.map((a) => a && { ...a, label: pick(a.label, a.label_en, locale)! }),
+  };
 }
 
 /** Keeps a progress count in 0…total for the bar (the text shows the real numbers). */
@@ -48,10 +70,22 @@ export class PacteCard extends PacteElement {
   declare client: CardRequester;
   /** Index of the action running, or -1. */
   declare busy: number;
-  declare outcome: { ok: boolean; text: string } | null;
+  declare outcome: { ok: boolean; text: string; href?: string | null } | null;
 
   private static seq = 0;
   private readonly uid = ++PacteCard.seq;
+  private stopLocale: (() => void) | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.stopLocale = onLocaleChange(() => this.requestUpdate());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopLocale?.();
+    this.stopLocale = null;
+  }
 
   constructor() {
     super();
@@ -66,10 +100,10 @@ export class PacteCard extends PacteElement {
     try {
       const res = await this.client.request<Record<string, unknown> | undefined>(a.op, a.args ?? {});
       const text = typeof res?.text === 'string' && res.text ? res.text : t('card.done', { action: a.label });
-      this.outcome = { ok: true, text };
-      // An action may answer with a link to follow (e.g. the signing page).
+      // An action may answer with a link to follow (e.g. the signing page, the item's
+      // notes): a plain link, so that a same-site one opens in the app, in this tab.
       const href = typeof res?.href === 'string' ? safeHref(res.href) : null;
-      if (href) this.outcome = { ok: true, text: `${text}` + '\n\n' + `[${t('card.open')}](${href})` };
+      this.outcome = { ok: true, text, href };
     } catch (err) {
       this.outcome = { ok: false, text: errorText(err) };
     } finally {
@@ -78,8 +112,8 @@ export class PacteCard extends PacteElement {
   }
 
   override render() {
-    const c = this.card;
-    if (!c) return nothing;
+    if (!this.card) return nothing;
+    const c = localizeCard(this.card, getLocale());
     const titleId = `card-${this.uid}-title`;
     const fields = (c.fields ?? []).filter((f) => f && f.label);
     const progress = (c.progress ?? []).filter((p) => p && p.label);
@@ -143,7 +177,12 @@ export class PacteCard extends PacteElement {
       <div class="card-outcome" role="status" data-testid="card-outcome">
         ${this.outcome
           ? this.outcome.ok
-            ? html`<div class="card-result md">${unsafeHTML(renderMarkdown(this.outcome.text))}</div>`
+            ? html`<div class="card-result md">${unsafeHTML(renderMarkdown(this.outcome.text))}</div>
+                ${this.outcome.href
+                  ? html`<p class="card-links">
+                      <a class="card-link" href=${this.outcome.href} data-testid="card-outcome-link">${t('card.open')}</a>
+                    </p>`
+                  : nothing}`
             : html`<p class="form-error">${this.outcome.text}</p>`
           : nothing}
       </div>

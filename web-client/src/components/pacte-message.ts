@@ -9,6 +9,11 @@ import { isAutoBody } from '../attachments';
 import { renderAttachments } from './attachment-ui';
 import './pacte-card';
 
+/** The text a reader sees: a plugin's English activity text for English readers, else the body. */
+export function messageBody(m: Pick<Message, 'body' | 'body_en'>, locale: string): string {
+  return locale === 'en' && typeof m.body_en === 'string' && m.body_en ? m.body_en : m.body;
+}
+
 export const QUICK_REACTIONS = ['👍', '❤️', '😀', '🎉', '👀', '✅'];
 
 /** One message: author, time, Markdown body, files, "modifié" mark, reactions, and edit/delete for its author. */
@@ -49,8 +54,9 @@ export class PacteMessage extends PacteElement {
 
   private bodyHtml(): string {
     const m = this.message;
-    const key = `${m.id}|${m.edited_at}|${m.body.length}|${m.body}|${this.ctx?.me}|${getLocale()}`;
-    if (this.htmlCache.key !== key) this.htmlCache = { key, html: renderMarkdown(m.body, this.ctx) };
+    const body = messageBody(m, getLocale());
+    const key = `${m.id}|${m.edited_at}|${body.length}|${body}|${this.ctx?.me}|${getLocale()}`;
+    if (this.htmlCache.key !== key) this.htmlCache = { key, html: renderMarkdown(body, this.ctx) };
     return this.htmlCache.html;
   }
 

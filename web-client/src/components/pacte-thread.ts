@@ -180,8 +180,8 @@ export class PacteThread extends PacteElement {
                 Date.parse(m.created_at) - Date.parse(prev.created_at) < 5 * 60_000;
               prev = m;
               return html`${showDivider
-                  ? html`<li class="new-divider" role="separator" aria-label=${t('thread.newMessages')}>
-                      <span>${t('thread.newMessages')}</span>
+                  ? html`<li class="new-divider">
+                      <span role="separator" aria-label=${t('thread.newMessages')}>${t('thread.newMessages')}</span>
                     </li>`
                   : nothing}<li class="message-li">
                   <pacte-message .store=${store} .message=${m} .ctx=${ctx} .canWrite=${canWrite} .compact=${compact} .tick=${this.tick}></pacte-message>

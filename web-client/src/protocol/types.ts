@@ -71,7 +71,10 @@ export interface Message {
   /** Null for an activity message posted by a plugin on its own (a timer). */
   author: Id | null;
   author_name: string | null;
+  /** Markdown; French for a plugin's activity message. */
   body: string;
+  /** English text of a plugin's activity message, for English readers (absent otherwise). */
+  body_en?: string;
   created_at: string;
   edited_at: string | null;
   deleted: boolean;
@@ -89,22 +92,29 @@ export interface Message {
   snippet?: string;
 }
 
-/** A plugin's structured card (issue 12); its texts are already in the workspace's language. */
+/**
+ * A plugin's structured card (issue 12). Texts are French; each may have an English
+ * sibling `…_en` that English readers see (`localizeCard`); cards stored before that
+ * have none and are shown as they are.
+ */
 export interface Card {
   /** Identifies the card for `chat.card_updated` ("signatures:campaign:3"). */
   key?: string;
   /** The plugin that made it: names the author of an activity message without one. */
   plugin?: string;
   title?: string;
+  title_en?: string;
   subtitle?: string;
-  fields?: { label: string; value: string }[];
-  progress?: { label: string; done: number; total: number }[];
-  links?: { label: string; href: string }[];
+  subtitle_en?: string;
+  fields?: { label: string; label_en?: string; value: string; value_en?: string }[];
+  progress?: { label: string; label_en?: string; done: number; total: number }[];
+  links?: { label: string; label_en?: string; href: string }[];
   actions?: CardAction[];
 }
 
 export interface CardAction {
   label: string;
+  label_en?: string;
   /** An ordinary operation, called with `client.request(op, args)`; the server checks it again. */
   op: string;
   args?: Record<string, unknown>;
