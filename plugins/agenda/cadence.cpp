@@ -37,7 +37,10 @@ std::optional<TimePoint> remind_instant(const CadenceYear& y, const std::string&
 
 Json compute_cadence(const CadenceYear& year, TimePoint now, const std::vector<CadenceInstance>& instances,
                      const std::vector<CadenceMeeting>& meetings) {
-  auto [from, to] = year_bounds(year);
+  // Not a structured binding: clang 14 cannot capture one in a lambda (C++20's P1091).
+  const auto bounds = year_bounds(year);
+  const auto from = bounds.first;
+  const auto to = bounds.second;
   auto in_year = [&](const CadenceMeeting& m, std::int64_t ws) {
     return m.workspace == ws && !m.cancelled && m.start >= from && m.start < to;
   };
