@@ -12,6 +12,9 @@ PACKAGES=(
   chromium fonts-noto-color-emoji curl
   libutf8proc-dev
   python3-icalendar
+  # clang: the asan and tsan presets and libFuzzer (tests/fuzz); llvm: llvm-symbolizer for
+  # readable sanitizer reports; clang-tidy and cppcheck: scripts/lint.sh.
+  clang libclang-rt-14-dev llvm clang-tidy cppcheck
 )
 
 missing=()
