@@ -1,6 +1,8 @@
 // Fuzz target: the protocol dispatcher and every operation's handler, against the
 // in-memory server (fuzz_server.hpp) as a signed-in member. Input: WebSocket request
-// frames, one per line ({"id", "op", "args"} as in docs/protocol.md). Each frame goes
+// frames, one per line ({"id", "op", "args"} as in docs/protocol.md); an input whose
+// first line is "#owner" runs as an owner of that workspace instead (owner-only
+// operations). Each frame goes
 // through what the network thread does (parse, id, op, schema validation) and then the
 // engine; the property checked is that every validated request gets a typed answer,
 // never an internal error (a handler that threw) and never a crash or a sanitizer report.
@@ -46,7 +48,7 @@ void write_seeds(const char* folder) {
   int n = 0;
   for (auto& [name, op] : server.app().dispatcher().operations()) {
     Json frame = {{"id", "r1"}, {"op", name}, {"args", sample(op.schema, "", server.workspace())}};
-    std::ofstream(std::string(folder) + "/" + name) << frame.dump() << "\n";
+    std::ofstream(std::string(folder) + "/" + name) << (op.rule == Rule::owner ? "#owner\n" : "") << frame.dump() << "\n";
     ++n;
   }
   std::fprintf(stderr, "wrote %d seeds to %s\n", n, folder);
@@ -73,7 +75,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto& dispatcher = server.app().dispatcher();
   int submitted = 0;
   auto answered = std::make_shared<int>(0);
-  for (auto& line : pacte_fuzz::split(data, size, '\n', 64)) {
+  auto lines = pacte_fuzz::split(data, size, '\n', 64);
+  const Caller& caller = lines[0] == "#owner" ? server.owner() : server.member();
+  for (auto& line : lines) {
     // What WebsocketSession::handle_text checks before the engine (the session target
     // fuzzes that code itself).
     Json msg = Json::parse(line, nullptr, false);
@@ -89,7 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     req.client_id = id->get<std::string>();
     req.op = name;
     req.args = std::move(args);
-    req.caller = server.member();
+    req.caller = caller;
     req.on_done = [name, answered](Completion& c) {
       pacte_fuzz::check_completion(c, name);
       ++*answered;

@@ -43,23 +43,43 @@ FuzzServer::FuzzServer() : clock_(from_millis(1'790'000'000'000)) {  // 2026-09-
   o.memory_store = true;
   app_ = std::make_unique<Application>(std::move(o));
 
-  // A member of a workspace, signed in with a session whose token we know.
+  // A member and an owner of one workspace (members may be people or organisations: the
+  // engine's role_of resolves both), the member signed in with a session we know.
   Database& db = engine().database();
-  auto& q = db.prepare(
-      "SELECT m.workspace_id, p.id, p.name FROM workspace_members m JOIN people p ON p.id = m.person_id "
-      "WHERE m.role = 'member' ORDER BY m.workspace_id, p.id LIMIT 1");
-  if (!q.step()) throw std::runtime_error("fuzz server: no member in the imported pact");
-  workspace_ = q.int64(0);
-  member_.person = q.int64(1);
-  member_.name = q.text(2);
-  q.reset();
+  EngineContext ctx(db, clock_, app_->dispatcher());
+  std::vector<std::pair<std::int64_t, std::string>> people;
+  auto& p = db.prepare("SELECT id, name FROM people ORDER BY id");
+  while (p.step()) people.emplace_back(p.int64(0), p.text(1));
+  p.reset();
+  std::vector<std::int64_t> workspaces;
+  auto& w = db.prepare("SELECT id FROM workspaces ORDER BY id");
+  while (w.step()) workspaces.push_back(w.int64(0));
+  w.reset();
+  for (auto ws : workspaces) {
+    member_ = owner_ = Caller{};
+    for (auto& [id, name] : people) {
+      Role role = ctx.role_of(id, ws);
+      Caller& c = role == Role::member ? member_ : role == Role::owner ? owner_ : member_;
+      if ((role == Role::member || role == Role::owner) && c.person == 0) {
+        c.person = id;
+        c.name = name;
+      }
+    }
+    if (member_.person && owner_.person) {
+      workspace_ = ws;
+      break;
+    }
+  }
+  if (!workspace_) throw std::runtime_error("fuzz server: no workspace with a member and an owner in the pact");
   std::int64_t now = to_millis(clock_.now());
   auto& s = db.prepare(
       "INSERT INTO sessions(person_id, token_hash, created_at, last_seen, expires_at, address, user_agent) "
       "VALUES (?,?,?,?,?,'127.0.0.1','fuzz')");
-  s.bind(1, member_.person).bind(2, token_hash(token_)).bind(3, now).bind(4, now).bind(5, now + 86'400'000LL * 365).run();
+  s.bind(1, member_.person).bind(2, token_hash(token_)).bind(3, now).bind(4, now).bind(5, now + std::int64_t{86'400'000} * 365).run();
   member_.session = db.last_insert_id();
   member_.address = "127.0.0.1";
+
+  owner_.address = "127.0.0.1";
 }
 
 FuzzServer::~FuzzServer() {

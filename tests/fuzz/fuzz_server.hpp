@@ -25,6 +25,8 @@ class FuzzServer {
   pacte::Engine& engine() { return app_->engine(); }
   /// A signed-in member of `workspace()` (caller of WebSocket requests).
   const pacte::Caller& member() const { return member_; }
+  /// An owner of `workspace()`, for the operations only owners reach.
+  const pacte::Caller& owner() const { return owner_; }
   std::int64_t workspace() const { return workspace_; }
   /// The member's session token, for a Cookie header.
   const std::string& token() const { return token_; }
@@ -40,6 +42,7 @@ class FuzzServer {
   pacte::ManualClock clock_;
   std::unique_ptr<pacte::Application> app_;
   pacte::Caller member_;
+  pacte::Caller owner_;
   std::int64_t workspace_ = 0;
   std::string token_ = "fuzz-session-token";
 };
