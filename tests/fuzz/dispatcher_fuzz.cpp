@@ -24,9 +24,11 @@ namespace {
 
 /// A value of the type a schema asks for, as plain as possible.
 Json sample(const Json& schema, const std::string& name, std::int64_t workspace) {
-  if (auto e = schema.find("enum"); e != schema.end() && e->is_array() && !e->empty()) return (*e)[0];
+  if (auto e = schema.find("enum"); e != schema.end() && e->is_array() && !e->empty())
+    return (*e)[0];
   std::string type = "string";
-  if (auto t = schema.find("type"); t != schema.end()) type = t->is_array() ? (*t)[0].get<std::string>() : t->get<std::string>();
+  if (auto t = schema.find("type"); t != schema.end())
+    type = t->is_array() ? (*t)[0].get<std::string>() : t->get<std::string>();
   if (type == "integer" || type == "number") return name == "workspace" ? workspace : 1;
   if (type == "boolean") return true;
   if (type == "array") return Json::array();
@@ -35,7 +37,8 @@ Json sample(const Json& schema, const std::string& name, std::int64_t workspace)
     Json out = Json::object();
     if (auto r = schema.find("required"); r != schema.end())
       for (auto& key : *r) {
-        const Json& sub = schema.value("properties", Json::object()).value(key.get<std::string>(), Json::object());
+        const Json& sub = schema.value("properties", Json::object())
+                              .value(key.get<std::string>(), Json::object());
         out[key.get<std::string>()] = sample(sub, key.get<std::string>(), workspace);
       }
     return out;
@@ -48,7 +51,8 @@ void write_seeds(const char* folder) {
   int n = 0;
   for (auto& [name, op] : server.app().dispatcher().operations()) {
     Json frame = {{"id", "r1"}, {"op", name}, {"args", sample(op.schema, "", server.workspace())}};
-    std::ofstream(std::string(folder) + "/" + name) << (op.rule == Rule::owner ? "#owner\n" : "") << frame.dump() << "\n";
+    std::ofstream(std::string(folder) + "/" + name)
+        << (op.rule == Rule::owner ? "#owner\n" : "") << frame.dump() << "\n";
     ++n;
   }
   std::fprintf(stderr, "wrote %d seeds to %s\n", n, folder);

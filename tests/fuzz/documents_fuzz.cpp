@@ -24,15 +24,18 @@ namespace {
 std::vector<Section> sections_of(const std::string& version) {
   std::vector<Section> out;
   std::set<std::string> keys;
-  auto fields = pacte_fuzz::split(reinterpret_cast<const std::uint8_t*>(version.data()), version.size(),
-                                  '\x1f', 3 * 16);
+  auto fields = pacte_fuzz::split(reinterpret_cast<const std::uint8_t*>(version.data()),
+                                  version.size(), '\x1f', 3 * 16);
   for (std::size_t i = 0; i < fields.size(); i += 3) {
-    Section s{fields[i], i + 1 < fields.size() ? fields[i + 1] : "", i + 2 < fields.size() ? fields[i + 2] : ""};
+    Section s{fields[i], i + 1 < fields.size() ? fields[i + 1] : "",
+              i + 2 < fields.size() ? fields[i + 2] : ""};
     auto body = normalize_body(s.body);
     auto heading = normalize_heading(s.heading);
     bool valid = pacte::valid_utf8(s.body) && pacte::valid_utf8(s.heading);
-    check(body.has_value() == pacte::valid_utf8(s.body), "normalize_body: accepts other than valid UTF-8");
-    check(heading.has_value() == pacte::valid_utf8(s.heading), "normalize_heading: accepts other than valid UTF-8");
+    check(body.has_value() == pacte::valid_utf8(s.body),
+          "normalize_body: accepts other than valid UTF-8");
+    check(heading.has_value() == pacte::valid_utf8(s.heading),
+          "normalize_heading: accepts other than valid UTF-8");
     if (!valid || !valid_key(s.key) || !keys.insert(s.key).second) continue;
     check(normalize_body(*body) == body, "normalize_body is not idempotent");
     check(normalize_heading(*heading) == heading, "normalize_heading is not idempotent");
@@ -65,7 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     s.body = *normalize_body(s.body);
     s.heading = *normalize_heading(s.heading);
   }
-  check(canonical_form(normalised).hash == form.hash, "the canonical form depends on normalisation");
+  check(canonical_form(normalised).hash == form.hash,
+        "the canonical form depends on normalisation");
 
   auto changes = compare_sections(before, after);
   std::set<std::string> keys;

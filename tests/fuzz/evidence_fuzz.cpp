@@ -19,6 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto keyed = EvidenceVerifier::verify(bundle, "3f2a 9c1b 0000 ffff");
   check(report.ok() || !keyed.ok(), "a key check made a broken bundle pass");
   pacte_signatures::VerifyReport chain;
-  EvidenceVerifier::check_chain(bundle.is_object() ? bundle.value("trail", nlohmann::json()) : bundle, chain);
+  EvidenceVerifier::check_chain(
+      bundle.is_object() ? bundle.value("trail", nlohmann::json()) : bundle, chain);
   return 0;
 }

@@ -70,12 +70,19 @@ FuzzServer::FuzzServer() : clock_(from_millis(1'790'000'000'000)) {  // 2026-09-
       break;
     }
   }
-  if (!workspace_) throw std::runtime_error("fuzz server: no workspace with a member and an owner in the pact");
+  if (!workspace_)
+    throw std::runtime_error("fuzz server: no workspace with a member and an owner in the pact");
   std::int64_t now = to_millis(clock_.now());
   auto& s = db.prepare(
-      "INSERT INTO sessions(person_id, token_hash, created_at, last_seen, expires_at, address, user_agent) "
+      "INSERT INTO sessions(person_id, token_hash, created_at, last_seen, expires_at, address, "
+      "user_agent) "
       "VALUES (?,?,?,?,?,'127.0.0.1','fuzz')");
-  s.bind(1, member_.person).bind(2, token_hash(token_)).bind(3, now).bind(4, now).bind(5, now + std::int64_t{86'400'000} * 365).run();
+  s.bind(1, member_.person)
+      .bind(2, token_hash(token_))
+      .bind(3, now)
+      .bind(4, now)
+      .bind(5, now + std::int64_t{86'400'000} * 365)
+      .run();
   member_.session = db.last_insert_id();
   member_.address = "127.0.0.1";
 
@@ -96,7 +103,8 @@ void check_completion(const Completion& c, const std::string& op) {
   if (c.result.is_ok() || c.result.error().code != ErrorCode::unavailable) return;
   const std::string& m = c.result.error().message;
   if (m == "internal error" || m == "storage") {
-    std::fprintf(stderr, "fuzz: %s answered unavailable (%s): a handler threw\n", op.c_str(), m.c_str());
+    std::fprintf(stderr, "fuzz: %s answered unavailable (%s): a handler threw\n", op.c_str(),
+                 m.c_str());
     std::abort();
   }
 }

@@ -90,8 +90,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_one(*b, doc);
   auto pair = TextOperation::transform(*a, *b);
   check(pair.has_value(), "transform refused equal base lengths");
-  auto left = pair->second.apply(*a->apply(doc));   // A then B'
-  auto right = pair->first.apply(*b->apply(doc));   // B then A'
+  auto left = pair->second.apply(*a->apply(doc));  // A then B'
+  auto right = pair->first.apply(*b->apply(doc));  // B then A'
   check(left && right && *left == *right, "transform does not converge (TP1)");
   auto ab = a->compose(pair->second);
   check(ab && ab->apply(doc) == left, "compose(A, B') differs from applying both");

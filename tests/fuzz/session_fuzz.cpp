@@ -37,11 +37,14 @@ class FuzzWebsocketSession final : public WebsocketSession {
     return std::static_pointer_cast<FuzzWebsocketSession>(shared_from_this());
   }
   void do_read() override {
-    ws_.async_read(buffer_, [self = self()](beast::error_code ec, std::size_t) { self->on_read(ec, self->ws_.got_text()); });
+    ws_.async_read(buffer_, [self = self()](beast::error_code ec, std::size_t) {
+      self->on_read(ec, self->ws_.got_text());
+    });
   }
   void do_write(const std::string& frame) override {
     ws_.text(true);
-    ws_.async_write(asio::buffer(frame), [self = self()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+    ws_.async_write(asio::buffer(frame),
+                    [self = self()](beast::error_code ec, std::size_t) { self->on_write(ec); });
   }
   void do_close(const websocket::close_reason& reason) override {
     ws_.async_close(reason, [self = self()](beast::error_code) {});
@@ -51,18 +54,24 @@ class FuzzWebsocketSession final : public WebsocketSession {
 
 class FuzzHttpSession final : public HttpSession {
  public:
-  FuzzHttpSession(TestStream&& stream, SharedState& state) : HttpSession(state), stream_(std::move(stream)) {}
+  FuzzHttpSession(TestStream&& stream, SharedState& state)
+      : HttpSession(state), stream_(std::move(stream)) {}
   void run() override {
     asio::dispatch(stream_.get_executor(), [self = self()] { self->do_read(); });
   }
 
  private:
-  std::shared_ptr<FuzzHttpSession> self() { return std::static_pointer_cast<FuzzHttpSession>(shared_from_this()); }
+  std::shared_ptr<FuzzHttpSession> self() {
+    return std::static_pointer_cast<FuzzHttpSession>(shared_from_this());
+  }
   void async_read_header() override {
-    http::async_read_header(stream_, buffer_, *parser_, [self = self()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = self()](beast::error_code ec, std::size_t) { self->on_header(ec); });
   }
   void async_read_rest() override {
-    http::async_read(stream_, buffer_, *parser_, [self = self()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = self()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
   void async_write_response(std::shared_ptr<http::response<http::string_body>> res) override {
     http::async_write(stream_, *res, [self = self(), res](beast::error_code ec, std::size_t) {
@@ -80,8 +89,8 @@ class FuzzHttpSession final : public HttpSession {
 
 struct Harness {
   Harness()
-      : state(server.app().config(), server.engine(), server.app().dispatcher(), server.app().accounts(),
-              server.app().attachments(), server.app().metrics(), io) {
+      : state(server.app().config(), server.engine(), server.app().dispatcher(),
+              server.app().accounts(), server.app().attachments(), server.app().metrics(), io) {
     // Committed batches reach the sessions on the "network thread" (this one), in order.
     server.engine().set_sink([this](Batch&& batch) {
       auto shared = std::make_shared<Batch>(std::move(batch));
@@ -119,7 +128,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   Harness& h = harness();
   std::string input(reinterpret_cast<const char*>(data), size);
-  for (std::size_t at = input.find("@TOKEN@"); at != std::string::npos; at = input.find("@TOKEN@", at))
+  for (std::size_t at = input.find("@TOKEN@"); at != std::string::npos;
+       at = input.find("@TOKEN@", at))
     input.replace(at, 7, h.server.token());
   {
     TestStream client(h.io);
