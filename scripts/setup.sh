@@ -12,7 +12,11 @@ PACKAGES=(
   chromium fonts-noto-color-emoji curl
   libutf8proc-dev
   python3-icalendar
+  # prosody: the chat server bench/run.sh compares Pacte with (issue 13).
   prosody
+  # clang: the asan and tsan presets and libFuzzer (tests/fuzz); llvm: llvm-symbolizer for
+  # readable sanitizer reports; clang-tidy and cppcheck: scripts/lint.sh.
+  clang libclang-rt-14-dev llvm clang-tidy cppcheck
 )
 
 missing=()

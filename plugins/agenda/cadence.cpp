@@ -22,8 +22,16 @@ namespace {
 
 /// The instant `remind_by` ("MM-DD", end of that day in Paris) falls in the cadence year.
 std::optional<TimePoint> remind_instant(const CadenceYear& y, const std::string& mmdd) {
+  // Exactly two digits, a dash, two digits: sscanf's %2d also took signs and spaces
+  // ("-1--1") and reports no conversion errors (clang-tidy cert-err34-c).
+  auto two_digits = [&mmdd](std::size_t at, int& out) {
+    auto digit = [&mmdd](std::size_t i) { return mmdd[i] >= '0' && mmdd[i] <= '9'; };
+    if (!digit(at) || !digit(at + 1)) return false;
+    out = (mmdd[at] - '0') * 10 + (mmdd[at + 1] - '0');
+    return true;
+  };
   int mm = 0, dd = 0;
-  if (mmdd.size() != 5 || std::sscanf(mmdd.c_str(), "%2d-%2d", &mm, &dd) != 2) return std::nullopt;
+  if (mmdd.size() != 5 || mmdd[2] != '-' || !two_digits(0, mm) || !two_digits(3, dd)) return std::nullopt;
   int start = (y.start_month >= 1 && y.start_month <= 12) ? y.start_month : 1;
   int year = mm >= start ? y.year : y.year + 1;
   char text[24];
@@ -37,7 +45,10 @@ std::optional<TimePoint> remind_instant(const CadenceYear& y, const std::string&
 
 Json compute_cadence(const CadenceYear& year, TimePoint now, const std::vector<CadenceInstance>& instances,
                      const std::vector<CadenceMeeting>& meetings) {
-  auto [from, to] = year_bounds(year);
+  // Not a structured binding: clang 14 cannot capture one in a lambda (C++20's P1091).
+  const auto bounds = year_bounds(year);
+  const auto from = bounds.first;
+  const auto to = bounds.second;
   auto in_year = [&](const CadenceMeeting& m, std::int64_t ws) {
     return m.workspace == ws && !m.cancelled && m.start >= from && m.start < to;
   };

@@ -29,6 +29,15 @@ std::string str(const json& v, const char* key) {
   return it != v.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+/// The member `key` of `v`, or null when `v` is not an object or lacks it. The verifier
+/// reads files people hand over, where any value may have any type: json::value() would
+/// throw on a non-object or on a member of another type (found by tests/fuzz/evidence_fuzz).
+const json& field(const json& v, const char* key) {
+  static const json none;
+  auto it = v.find(key);
+  return it != v.end() ? *it : none;
+}
+
 std::string n(std::size_t i) {
   return std::to_string(i);
 }
@@ -175,19 +184,19 @@ VerifyReport EvidenceVerifier::verify(const json& bundle, std::string_view expec
   check_chain(bundle.value("trail", json()), report);
   const json trail = bundle.value("trail", json::array());
   if (trail.is_array() && !trail.empty()) {
-    const json& first = trail[0].value("entry", json::object());
+    const json& first = field(trail[0], "entry");
     if (str(first, "type") != "created")
       report.problems.push_back("entry 1 is not the campaign's creation");
-    else if (first.value("data", json::object()).value("version_hash", "") != version_hash)
+    else if (str(field(first, "data"), "version_hash") != version_hash)
       report.problems.push_back("entry 1 names another version hash than the bundle's text");
     for (std::size_t i = 0; i < trail.size(); ++i) {
-      const json entry = trail[i].value("entry", json::object());
+      const json& entry = field(trail[i], "entry");
       if (str(entry, "type") == "signed") {
-        const json data = entry.value("data", json::object());
-        if (data.value("version_hash", "") != version_hash)
+        std::string signed_hash = str(field(entry, "data"), "version_hash");
+        if (signed_hash != version_hash)
           report.problems.push_back("entry " + n(i + 1) +
                                     " is a signature of another version hash (" +
-                                    data.value("version_hash", "") + ")");
+                                    signed_hash + ")");
       }
     }
   }
@@ -219,7 +228,8 @@ VerifyReport EvidenceVerifier::verify(const json& bundle, std::string_view expec
       continue;
     }
     const json& seal = item["seal"];
-    std::int64_t seq = seal.value("seq", std::int64_t{0});
+    const json& seq_field = field(seal, "seq");
+    std::int64_t seq = seq_field.is_number_integer() ? seq_field.get<std::int64_t>() : 0;
     which += " (" + str(seal, "reason") + ", at entry " + std::to_string(seq) + ")";
     std::string message;
     try {

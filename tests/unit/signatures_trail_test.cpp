@@ -241,3 +241,23 @@ TEST(SignaturesTrail, TheDatabaseRefusesUpdatesAndDeletesOfTheTrail) {
   sqlite3_finalize(q);
   sqlite3_close(db);
 }
+
+// Found by tests/fuzz/evidence_fuzz: members of an unexpected type (a trail item that is a
+// number, a "data" that is a string, a seal's "seq" given as text) made json::value()
+// throw out of verify(). A file handed to `pacte verify` gets a report, whatever it holds.
+TEST(SignaturesTrail, MembersOfUnexpectedTypesGetProblemsNotExceptions) {
+  Fixture f;
+  json odd = f.bundle;
+  odd["trail"].insert(odd["trail"].begin(), 5);
+  VerifyReport r = EvidenceVerifier::verify(odd, f.fingerprint);
+  EXPECT_TRUE(mentions(r, "the 1th item of the trail is malformed")) << all(r);
+
+  odd = f.bundle;
+  odd["trail"][0]["entry"]["data"] = "x";
+  odd["seals"][0]["seal"]["seq"] = "3";
+  odd["trail"][2]["entry"]["data"]["version_hash"] = 7;
+  r = EvidenceVerifier::verify(odd, f.fingerprint);
+  EXPECT_TRUE(mentions(r, "entry 1 names another version hash")) << all(r);
+  EXPECT_TRUE(mentions(r, "entry 3 is a signature of another version hash")) << all(r);
+  EXPECT_TRUE(mentions(r, "refers to entry 0, which is missing")) << all(r);
+}

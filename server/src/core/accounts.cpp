@@ -47,9 +47,7 @@ std::string random_token() {
 }
 
 Accounts::Accounts(Engine& engine, WorkerPool& pool, const ServerConfig& config, PasswordCost cost)
-    : engine_(engine), pool_(pool), config_(config), cost_(cost) {
-  dummy_hash_ = hash_password(random_token(), cost);
-}
+    : engine_(engine), pool_(pool), config_(config), cost_(cost), dummy_hash_(hash_password(random_token(), cost)) {}
 
 void Accounts::audit(Context& ctx, std::int64_t actor, std::string_view action, std::string_view target,
                      std::string_view address, const Json& details) {

@@ -24,7 +24,8 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
   std::filesystem::create_directories(cfg.data_dir);
   lock_ = std::make_unique<DataLock>(cfg.data_dir);
   metrics_ = std::make_unique<Metrics>();
-  db_ = std::make_unique<Database>(database_path().string(), DatabaseOptions{cfg.synchronous});
+  db_ = std::make_unique<Database>(options_.memory_store ? std::string(":memory:") : database_path().string(),
+                                   DatabaseOptions{cfg.synchronous});
   db_->migrate("core", core_migrations());
   db_->migrate("chat", Chat::migrations());
   db_->migrate("notifications", Notifications::migrations());

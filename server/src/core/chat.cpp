@@ -148,7 +148,8 @@ void notify_message(Context& ctx, const Json& message, std::int64_t thread, std:
       bytes += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
       ++cps;
     }
-    excerpt = excerpt.substr(0, bytes) + "…";
+    excerpt.resize(bytes);
+    excerpt += "…";
   }
   std::string link = "/w/" + std::to_string(workspace) + "/t/" + std::to_string(thread);
   std::set<std::int64_t> mentioned;
@@ -328,7 +329,16 @@ std::int64_t Chat::post_activity(Context& ctx, std::int64_t workspace, std::int6
   f.reset();
   bool created = thread == 0;
   std::string title = thread_title.empty() ? thread_key : thread_title;
-  if (utf8_length(title) > 200) title = title.substr(0, 200);
+  if (utf8_length(title) > 200) {
+    // Keep 200 characters, not 200 bytes: a byte cut could split a character, and a
+    // title that is not valid UTF-8 cannot be serialised (found by cppcheck).
+    std::size_t bytes = 0;
+    for (int cps = 0; cps < 200 && bytes < title.size(); ++cps) {
+      ++bytes;
+      while (bytes < title.size() && (static_cast<unsigned char>(title[bytes]) & 0xC0) == 0x80) ++bytes;
+    }
+    title.resize(bytes);
+  }
   if (created) {
     std::string at = ctx.now_text();
     auto& q = ctx.sql("INSERT INTO threads(workspace_id, title, created_by, created_at, last_message_at) VALUES (?,?,?,?,?)");

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "core/schema.hpp"
+#include "pacte/util.hpp"
 
 namespace pacte {
 
@@ -89,9 +90,15 @@ const Operation* Dispatcher::find(std::string_view name) const {
 
 std::optional<Error> Dispatcher::validate(std::string_view op, const Json& args) const {
   const Operation* o = find(op);
-  if (!o)
-    return Error{ErrorCode::not_found, "unknown operation '" + std::string(op) + "'",
-                 "opération inconnue « " + std::string(op) + " »", "op", 0};
+  if (!o) {
+    // The name comes from the client, and over HTTP from the request path, which may hold
+    // any bytes: echo it only when it is short valid UTF-8, since the reply must serialise
+    // (an invalid byte made json::dump throw on the network thread; found by
+    // tests/fuzz/session_fuzz).
+    std::string shown = op.size() <= 100 && valid_utf8(op) ? std::string(op) : std::string("?");
+    return Error{ErrorCode::not_found, "unknown operation '" + shown + "'",
+                 "opération inconnue « " + shown + " »", "op", 0};
+  }
   return validate_schema(o->schema, args, "args");
 }
 

@@ -119,8 +119,8 @@ std::int64_t digest_due(const std::string& mode, std::int64_t created, int diges
 std::string host_of(const std::string& url) {
   auto start = url.find("://");
   std::string rest = start == std::string::npos ? url : url.substr(start + 3);
-  rest = rest.substr(0, rest.find('/'));
-  rest = rest.substr(0, rest.rfind(':') == std::string::npos ? rest.size() : rest.rfind(':'));
+  if (auto slash = rest.find('/'); slash != std::string::npos) rest.resize(slash);
+  if (auto colon = rest.rfind(':'); colon != std::string::npos) rest.resize(colon);
   return rest.empty() ? "pacte.localhost" : rest;
 }
 

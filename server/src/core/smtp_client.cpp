@@ -19,7 +19,8 @@ struct Upload {
 std::size_t read_chunk(char* buffer, std::size_t size, std::size_t count, void* user) {
   auto* up = static_cast<Upload*>(user);
   std::size_t n = std::min(size * count, up->data.size() - up->offset);
-  std::memcpy(buffer, up->data.data() + up->offset, n);
+  // libcurl's read buffer takes bytes with a count, not a C string.
+  std::memcpy(buffer, up->data.data() + up->offset, n);  // NOLINT(bugprone-not-null-terminated-result)
   up->offset += n;
   return n;
 }

@@ -210,6 +210,7 @@ void Workspaces::register_operations(Dispatcher& d) {
         q.reset();
       }
       std::vector<std::pair<std::int64_t, Role>> before;
+      before.reserve(affected.size());
       for (auto p : affected) before.emplace_back(p, ctx.role_of(p, call.workspace));
       const char* col = has_person ? "person_id" : "organisation_id";
       if (add) {

@@ -138,7 +138,9 @@ void HttpSession::respond_json(http::status status, const Json& body, const std:
   if (!set_cookie.empty()) res.set(http::field::set_cookie, set_cookie);
   if (body.is_object() && body.contains("error") && body["error"].contains("retry_after"))
     res.set(http::field::retry_after, std::to_string(body["error"]["retry_after"].get<int>()));
-  res.body() = body.dump();
+  // Replace rather than throw on invalid UTF-8: an exception here would end the network
+  // thread, and an answer may echo bytes of the request (tests/fuzz/session_fuzz).
+  res.body() = body.dump(-1, ' ', false, Json::error_handler_t::replace);
   respond(std::move(res));
 }
 
