@@ -79,6 +79,8 @@ class FuzzHttpSession final : public HttpSession {
     });
   }
   void shutdown() override { stream_.close(); }
+  // Nothing to drain from an in-memory stream: close, as the TLS session does.
+  void linger() override { stream_.close(); }
   void set_deadline(std::chrono::seconds) override {}  // no clock in memory: input ends with EOF
   std::string peer_address() const override { return "127.0.0.1"; }
   std::shared_ptr<WebsocketSession> into_websocket(Caller caller) override {
