@@ -568,11 +568,15 @@ TEST(Commands, AMeetingIsRunFromTheChatWithActivityInBothLanguages) {
 
   // Deleting an activity message removes both of its texts.
   ASSERT_EQ(code_of(call(server, ville, "chat.delete", {{"message", last["id"]}})), "ok");
-  for (auto& m : call(server, csab, "chat.history", {{"thread", thread}})["result"]["messages"])
+  Json after_delete = call(server, csab, "chat.history", {{"thread", thread}});
+  bool seen = false;
+  for (auto& m : after_delete["result"]["messages"])
     if (m["id"] == last["id"]) {
+      seen = true;
       EXPECT_EQ(m["body"], "");
       EXPECT_FALSE(m.contains("body_en")) << m;
     }
+  EXPECT_TRUE(seen) << after_delete;
 
   // The owner moves on with the card's button; /agenda current with a number goes back.
   ASSERT_EQ(code_of(call(server, ville, next_item["op"], next_item["args"])), "ok");
