@@ -69,7 +69,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   });
   if (const char* folder = std::getenv("PACTE_FUZZ_WRITE_SEEDS")) {
     write_seeds(folder);
-    std::exit(0);
+    std::exit(0);  // a seed-writing run only writes the seeds: no fuzzing follows
   }
   return 0;
 }

@@ -65,25 +65,29 @@ ServerProcess::ServerProcess(const std::string& binary, const std::filesystem::p
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     ::execv(argv[0], argv.data());
-    ::_exit(127);
+    ::_exit(127);  // exec failed: the child ends as a shell would, and the wait below reports it
   }
   // Wait for "Pacte is running: open http://127.0.0.1:<port>" in this start's output.
   const std::string marker = "Pacte is running: open http://127.0.0.1:";
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::string out = read_all(log_);
-    auto at = out.rfind(marker);
-    if (at != std::string::npos && at >= start_size && out.find('\n', at) != std::string::npos) {
-      port_ = static_cast<std::uint16_t>(std::stoi(out.substr(at + marker.size())));
-      return;
-    }
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("pacte exited at start: " + out);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  bool exited = false;
+  bool started = wait_until(
+      [&] {
+        std::string out = read_all(log_);
+        auto at = out.rfind(marker);
+        if (at != std::string::npos && at >= start_size && out.find('\n', at) != std::string::npos) {
+          port_ = static_cast<std::uint16_t>(std::stoi(out.substr(at + marker.size())));
+          return true;
+        }
+        int status = 0;
+        exited = ::waitpid(pid_, &status, WNOHANG) == pid_;
+        return exited;
+      },
+      std::chrono::seconds(60));
+  if (exited) {
+    pid_ = -1;
+    throw std::runtime_error("pacte exited at start: " + read_all(log_));
   }
+  if (started) return;
   kill_hard();
   throw std::runtime_error("pacte did not start in 60 s: " + read_all(log_));
 }
