@@ -351,6 +351,17 @@ Json document_summary(Context& ctx, const Document& d) {
           {"frozen_version", frozen ? Json(*frozen) : Json(nullptr)}};
 }
 
+/// The ids of a document's versions, oldest first (read before loading each version: the
+/// statement is reused by load_version's own queries).
+std::vector<std::int64_t> version_ids(Context& ctx, std::int64_t document) {
+  auto& q = ctx.sql("SELECT id FROM documents_versions WHERE document_id = ? ORDER BY number");
+  q.bind(1, document);
+  std::vector<std::int64_t> ids;
+  while (q.step()) ids.push_back(q.int64(0));
+  q.reset();
+  return ids;
+}
+
 Json document_full(Context& ctx, const Document& d) {
   Json out = document_summary(ctx, d);
   auto orgs = organisations(ctx);
@@ -360,13 +371,8 @@ Json document_full(Context& ctx, const Document& d) {
                         {"organisation_name", org_name(orgs, r.organisation)},
                         {"body", r.body}});
   out["required_validations"] = required;
-  std::vector<std::int64_t> ids;
-  auto& q = ctx.sql("SELECT id FROM documents_versions WHERE document_id = ? ORDER BY number");
-  q.bind(1, d.id);
-  while (q.step()) ids.push_back(q.int64(0));
-  q.reset();
   Json versions = Json::array();
-  for (auto id : ids)
+  for (auto id : version_ids(ctx, d.id))
     if (auto v = load_version(ctx, id)) versions.push_back(version_summary(*v));
   out["versions"] = versions;
   return out;
@@ -1573,12 +1579,7 @@ Json complete_versions(Context& ctx, const Call& call, const std::string& typed)
   std::string prefix = typed;
   for (auto& ch : prefix) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   bool en = call.caller.locale == "en";
-  auto& q = ctx.sql("SELECT id FROM documents_versions WHERE document_id = ? ORDER BY number");
-  q.bind(1, d->id);
-  std::vector<std::int64_t> ids;
-  while (q.step()) ids.push_back(q.int64(0));
-  q.reset();
-  for (auto id : ids)
+  for (auto id : version_ids(ctx, d->id))
     if (auto v = load_version(ctx, id)) {
       std::string number = std::to_string(v->number), value = "v" + number;
       if (!prefix.empty() && value.rfind(prefix, 0) != 0 && number.rfind(prefix, 0) != 0) continue;
@@ -1602,12 +1603,7 @@ void register_commands(pacte::Registrar& r) {
                    if (!d) return none(call);
                    bool en = call.caller.locale == "en";
                    std::string text = "**" + d->title + "**";
-                   auto& q = ctx.sql("SELECT id FROM documents_versions WHERE document_id = ? ORDER BY number");
-                   q.bind(1, d->id);
-                   std::vector<std::int64_t> ids;
-                   while (q.step()) ids.push_back(q.int64(0));
-                   q.reset();
-                   for (auto id : ids)
+                   for (auto id : version_ids(ctx, d->id))
                      if (auto v = load_version(ctx, id))
                        text += "\n- v" + std::to_string(v->number) + (v->label.empty() ? "" : " « " + v->label + " »") + " — " +
                                (en ? v->status : status_fr(v->status)) + " — " + v->hash.substr(0, 12) + "…";
