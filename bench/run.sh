@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Builds the server and the load generator, runs every load scenario against Pacte, the
-# Node.js `ws` peer and Prosody (multi-user chat over WebSocket), and rewrites the tables
-# of docs/performance.md between <!-- load:begin --> and <!-- load:end -->.
+# Reproduces every figure of docs/performance.md: builds the benchmarks, runs history and
+# search among a million messages, the live-notes benchmarks, then every load scenario
+# against Pacte, the Node.js `ws` peer and Prosody (multi-user chat over WebSocket), and
+# rewrites the generated parts of docs/performance.md (between its <!-- load:… --> and
+# <!-- bench:NAME:… --> markers; bench/load/report.py).
 #
-#   bench/run.sh            the full set (10,000 connections; about 20 minutes)
-#   bench/run.sh --quick    smaller scenarios (about 3 minutes)
+#   bench/run.sh            the full set (10,000 connections; about 25 minutes)
+#   bench/run.sh --quick    smaller scenarios (about 5 minutes)
 #
-# The server under test is pinned to core 0 and the generator to core 1 (taskset).
+# In the load scenarios the server under test is pinned to core 0 and the generator to
+# core 1 (taskset); the in-process benchmarks use both cores.
 # Needs: a release build tree (cmake --preset release), Node.js 20, prosody (Debian).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +19,8 @@ quick=0
 
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-/work} CCACHE_NOHASHDIR=1
 [[ -d build/release ]] || cmake --preset release
-cmake --build build/release -j2 --target pacte load_generator
+cmake --build build/release -j2 --target pacte load_generator history_search_bench notes_ot_bench \
+  notes_typing_bench
 (cd bench/peers && npm ci --no-audit --no-fund --loglevel=error)
 command -v prosody >/dev/null || { echo "bench: prosody is missing (scripts/setup.sh)" >&2; exit 1; }
 
@@ -24,6 +28,16 @@ work=$(mktemp -d /tmp/pacte-bench-XXXXXX)
 prosody_port=$((15000 + RANDOM % 5000))
 mkdir -p "$work/prosody/data"
 sed -e "s|@DIR@|$work/prosody|g" -e "s|@PORT@|$prosody_port|g" bench/peers/prosody.cfg.lua.in >"$work/prosody/prosody.cfg.lua"
+
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
+machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release && echo "$PRETTY_NAME"), $(g++ -dumpfullversion | sed 's/^/g++ /')"
+
+# The in-process benchmarks, each printing its own figures (progress goes to stderr).
+((quick)) && messages=100000 || messages=1000000
+build/release/bench/history_search_bench --messages "$messages" --db "$work/history.sqlite3" | tee "$work/history.txt"
+build/release/bench/notes_ot_bench | tee "$work/notes-ot.txt"
+build/release/bench/notes_typing_bench | tee "$work/notes-typing.txt"
 
 if ((quick)); then
   seconds=5
@@ -38,10 +52,6 @@ args=()
 for s in "${scenarios[@]}"; do args+=(--scenario "$s"); done
 gen=(build/release/bench/load_generator --server-cpu 0 --client-cpu 1 --seconds "$seconds")
 
-started=$(date -u '+%Y-%m-%d %H:%M UTC')
-load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
-machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release && echo "$PRETTY_NAME"), $(g++ -dumpfullversion | sed 's/^/g++ /')"
-
 # Each scenario runs on the three servers in turn (Pacte, Node, Prosody), so that the ratios
 # compare runs a minute apart on this shared machine. Rooms of at most 100 for Prosody: each
 # join makes its multi-user chat walk (and copy a presence for) every occupant, so filling a
@@ -51,7 +61,17 @@ machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | s
   --xmpp-command "prosody -F --config $work/prosody/prosody.cfg.lua" --xmpp-port "$prosody_port" \
   --xmpp-max-members 100 "${args[@]}" | tee "$work/results.jsonl" || true
 
+# For the explanation only, not a target: Pacte without waiting for the disk
+# (store.synchronous "off"), to show what durability costs in the scenarios with posts.
+variant=config/bench/.server-sync-off.json
+trap 'rm -f "$variant"' EXIT
+sed 's/"synchronous": "full"/"synchronous": "off"/' config/bench/server.json >"$variant"
+"${gen[@]}" --peer pacte --name pacte-sync-off --pacte build/release/pacte --config "$variant" \
+  --scenario fanout:1000:10 --scenario chat:100:10:1 | tee -a "$work/results.jsonl" || true
+
 command="bench/run.sh${1:+ $1}"
-/usr/bin/python3 bench/load/report.py docs/performance.md "$command" "$machine" "$started" "$load_avg" \
-  "$work/results.jsonl"
+/usr/bin/python3 bench/load/report.py docs/performance.md --command "$command" --machine "$machine" \
+  --started "$started" --load "$load_avg" --results "$work/results.jsonl" \
+  --block history="$work/history.txt" --block notes-ot="$work/notes-ot.txt" \
+  --block notes-typing="$work/notes-typing.txt"
 echo "bench: docs/performance.md updated; raw results in $work"

@@ -18,6 +18,8 @@
 //   load_generator --peer xmpp --server-command "prosody -F --config …" --port 5281 …
 //   load_generator --peers pacte,node,xmpp --node-command … --xmpp-command … --xmpp-port P …
 //                  (each scenario on each server in turn)
+//   [--name pacte-sync-off]: report the rows under this name (a variant of a server, e.g.
+//                  another configuration), not the peer's
 //   load_generator --smoke --pacte build/release/pacte --config config/bench/server.json
 #include <sched.h>
 #include <sys/resource.h>
@@ -90,7 +92,12 @@ struct Options {
   std::uint16_t xmpp_port = 0;
   int xmpp_max_members = 0;
   std::string work_dir;
+  std::string name;  // --name: reported instead of the peer's name (a variant's own rows)
 };
+
+const char* reported_name(const Options& opt) {
+  return opt.name.empty() ? peer_name(opt.peer) : opt.name.c_str();
+}
 
 // ---------------------------------------------------------------- Pacte set-up (HTTP)
 
@@ -676,7 +683,7 @@ Json run_scenario(Options& opt, const Scenario& sc, const PacteWorld& world,
           : pinned(opt,
                    replace_all(replace_all(opt.server_command, "{port}", std::to_string(opt.port)),
                                "{data}", data));
-  ServerProcess server(command, opt.port, opt.work_dir + "/" + peer_name(opt.peer) + ".log");
+  ServerProcess server(command, opt.port, opt.work_dir + "/" + reported_name(opt) + ".log");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let it settle before the baseline
   std::int64_t rss_before = server.rss_bytes();
 
@@ -734,12 +741,12 @@ Json run_scenario(Options& opt, const Scenario& sc, const PacteWorld& world,
       },
       300);
   double connect_seconds = std::chrono::duration<double>(Steady::now() - t0).count();
-  std::fprintf(stderr, "%s %s: %ld/%d connections ready in %.1f s%s\n", peer_name(opt.peer),
+  std::fprintf(stderr, "%s %s: %ld/%d connections ready in %.1f s%s\n", reported_name(opt),
                sc.label().c_str(), runner.ready, connections, connect_seconds,
                all ? "" : " (timed out)");
 
   Json out = {
-      {"peer", peer_name(opt.peer)}, {"scenario", sc.kind},   {"label", sc.label()},
+      {"peer", reported_name(opt)}, {"scenario", sc.kind},   {"label", sc.label()},
       {"rooms", sc.rooms},           {"members", sc.members}, {"rate", sc.rate},
       {"connections", connections},  {"ready", runner.ready}, {"connect_s", connect_seconds}};
   if (sc.kind == "idle") {
@@ -752,7 +759,7 @@ Json run_scenario(Options& opt, const Scenario& sc, const PacteWorld& world,
                                                  : 0.0;
     out["ok"] = runner.ready == connections;
   } else {
-    double cpu0 = server.cpu_seconds();
+    auto cpu0 = server.cpu_times();
     auto start = now_ns() + 200'000'000;
     for (std::size_t r = 0; r < runner.rooms.size(); ++r) {
       // Rooms start spread over one interval so that they do not all send at once.
@@ -765,7 +772,9 @@ Json run_scenario(Options& opt, const Scenario& sc, const PacteWorld& world,
     for (auto& r : runner.rooms) planned += r.planned;
     runner.run_until([&] { return runner.sent == planned; }, opt.seconds + 30);
     runner.run_until([&] { return runner.delivered >= runner.expected; }, opt.drain_seconds);
-    double cpu = server.cpu_seconds() - cpu0;
+    auto cpu1 = server.cpu_times();
+    double cpu_user = cpu1.user - cpu0.user;
+    double cpu = cpu1.total() - cpu0.total();
     auto ms = [&](double q) { return static_cast<double>(runner.histogram.percentile(q)) / 1e6; };
     out["seconds"] = opt.seconds;
     out["sent"] = runner.sent;
@@ -779,8 +788,14 @@ Json run_scenario(Options& opt, const Scenario& sc, const PacteWorld& world,
     out["p999_ms"] = ms(0.999);
     out["max_ms"] = static_cast<double>(runner.histogram.max()) / 1e6;
     out["server_cpu_s"] = cpu;
-    out["cpu_us_per_delivery"] =
-        runner.delivered > 0 ? cpu * 1e6 / static_cast<double>(runner.delivered) : 0.0;
+    auto per_delivery = [&](double seconds) {
+      return runner.delivered > 0 ? seconds * 1e6 / static_cast<double>(runner.delivered) : 0.0;
+    };
+    out["cpu_us_per_delivery"] = per_delivery(cpu);
+    // User space is the server's own code; the kernel part is mostly TCP, which on loopback
+    // includes the receiving side's work, the same for every server.
+    out["cpu_user_us_per_delivery"] = per_delivery(cpu_user);
+    out["cpu_system_us_per_delivery"] = per_delivery(cpu - cpu_user);
     out["rss_mib"] = static_cast<double>(server.rss_bytes()) / 1048576.0;
     out["errors"] = runner.errors;
     out["ok"] =
@@ -801,11 +816,12 @@ void print_row(const Json& j) {
   } else {
     std::printf(
         "%-8s %-28s delivered %9ld/%-9ld %9.0f/s  p50 %7.2f  p99 %7.2f  p99.9 %7.2f  max %7.2f ms  "
-        "CPU %.2f us/delivery  RSS %.0f MiB\n",
+        "CPU %.2f us/delivery (user %.2f, kernel %.2f)  RSS %.0f MiB\n",
         j["peer"].get<std::string>().c_str(), j["label"].get<std::string>().c_str(),
         j["delivered"].get<long>(), j["expected"].get<long>(), j["delivered_per_s"].get<double>(),
         j["p50_ms"].get<double>(), j["p99_ms"].get<double>(), j["p999_ms"].get<double>(),
         j["max_ms"].get<double>(), j["cpu_us_per_delivery"].get<double>(),
+        j["cpu_user_us_per_delivery"].get<double>(), j["cpu_system_us_per_delivery"].get<double>(),
         j["rss_mib"].get<double>());
   }
   std::fflush(stdout);
@@ -844,6 +860,8 @@ int main(int argc, char** argv) try {
       opt.xmpp_max_members = std::stoi(value());
     else if (a == "--pacte")
       opt.pacte_binary = value();
+    else if (a == "--name")
+      opt.name = value();
     else if (a == "--config")
       opt.config = value();
     else if (a == "--server-command")
@@ -951,7 +969,7 @@ int main(int argc, char** argv) try {
       opt.max_members = r.max_members;
       if (sc.kind == "notes" && opt.peer != Peer::pacte) continue;  // the peers have no live notes
       if (opt.max_members > 0 && sc.kind != "idle" && sc.members > opt.max_members) {
-        std::fprintf(stderr, "%s %s: skipped (--max-members %d)\n", peer_name(opt.peer),
+        std::fprintf(stderr, "%s %s: skipped (--max-members %d)\n", reported_name(opt),
                      sc.label().c_str(), opt.max_members);
         continue;
       }

@@ -84,12 +84,12 @@ void ServerProcess::stop() {
   pid_ = -1;
 }
 
-double ServerProcess::cpu_seconds() const {
+ServerProcess::CpuTimes ServerProcess::cpu_times() const {
   std::ifstream f("/proc/" + std::to_string(pid_) + "/stat");
   std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   // Fields after the command name (which may hold spaces) start after the last ')'.
   auto close = all.rfind(')');
-  if (close == std::string::npos) return 0;
+  if (close == std::string::npos) return {};
   std::istringstream rest(all.substr(close + 2));
   std::string field;
   long long utime = 0, stime = 0;
@@ -100,7 +100,8 @@ double ServerProcess::cpu_seconds() const {
       break;
     }
   }
-  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  auto tick = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  return {static_cast<double>(utime) / tick, static_cast<double>(stime) / tick};
 }
 
 std::int64_t ServerProcess::rss_bytes() const {

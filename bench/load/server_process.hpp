@@ -23,8 +23,14 @@ class ServerProcess {
   /// SIGTERM, then SIGKILL after 10 s.
   void stop();
   [[nodiscard]] pid_t pid() const { return pid_; }
-  /// User + system CPU time consumed so far, in seconds (/proc/<pid>/stat).
-  [[nodiscard]] double cpu_seconds() const;
+  /// CPU time consumed so far, in seconds, split into user space and kernel
+  /// (/proc/<pid>/stat utime and stime, 10 ms ticks).
+  struct CpuTimes {
+    double user = 0;
+    double system = 0;
+    [[nodiscard]] double total() const { return user + system; }
+  };
+  [[nodiscard]] CpuTimes cpu_times() const;
   /// Resident set size in bytes (/proc/<pid>/status, VmRSS).
   [[nodiscard]] std::int64_t rss_bytes() const;
 
