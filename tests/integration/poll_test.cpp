@@ -388,6 +388,9 @@ TEST(Poll, DisabledInAWorkspaceItsOperationsAnswerNotFoundAndItsDataComesBack) {
     if (p["name"] != "poll") continue;
     listed = true;
     EXPECT_EQ(p["enabled"], false);
+    // Both titles, for a client that switches language without listing again.
+    EXPECT_EQ(p["title_fr"], "Sondages");
+    EXPECT_EQ(p["title_en"], "Polls");
   }
   EXPECT_TRUE(listed) << plugins;
   // Other workspaces keep it.

@@ -315,3 +315,45 @@ describe('workspace names', () => {
     expect(kindGroupLabel(w)).toBe('Comités techniques');
   });
 });
+
+describe('plugin tabs', () => {
+  it('titles the tabs in the language chosen after the list was fetched', async () => {
+    const { setLocale, getLocale } = await import('../src/i18n');
+    const before = getLocale();
+    setLocale('fr', false);
+    const loaded = store.loadPlugins(4);
+    await answer('plugins.list', {
+      plugins: [
+        { name: 'agenda', version: '1', title: 'Réunions', title_fr: 'Réunions', title_en: 'Meetings', enabled: true },
+        { name: 'notes', version: '1', title: 'Notes partagées', title_fr: 'Notes partagées', title_en: 'Shared notes', enabled: true },
+        { name: 'poll', version: '1', title: 'Sondages', title_fr: 'Sondages', title_en: 'Polls', enabled: false },
+      ],
+    });
+    await loaded;
+    try {
+      expect(store.pluginTabs(4)).toEqual([
+        { name: 'agenda', title: 'Réunions' },
+        { name: 'notes', title: 'Notes partagées' },
+      ]);
+      setLocale('en', false);
+      expect(store.pluginTabs(4).map((t) => t.title)).toEqual(['Meetings', 'Shared notes']);
+    } finally {
+      setLocale(before, false);
+    }
+  });
+
+  it('falls back to the one title of an older server, then to the name', async () => {
+    const loaded = store.loadPlugins(4);
+    await answer('plugins.list', {
+      plugins: [
+        { name: 'agenda', title: 'Réunions', enabled: true },
+        { name: 'custom', enabled: true },
+      ],
+    });
+    await loaded;
+    expect(store.pluginTabs(4)).toEqual([
+      { name: 'agenda', title: 'Réunions' },
+      { name: 'custom', title: 'Custom' },
+    ]);
+  });
+});

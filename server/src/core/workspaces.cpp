@@ -319,7 +319,13 @@ void Workspaces::register_operations(Dispatcher& d) {
              q.bind(1, call.workspace).bind(2, p.name);
              bool enabled = q.step() && q.int64(0) != 0;
              q.reset();
-             out.push_back({{"name", p.name}, {"version", p.version}, {"title", call.caller.locale == "en" ? p.title_en : p.title_fr},
+             // Both titles, so that a client switching language live relabels its tabs
+             // without asking again; `title` is the caller's language.
+             out.push_back({{"name", p.name},
+                            {"version", p.version},
+                            {"title", call.caller.locale == "en" ? p.title_en : p.title_fr},
+                            {"title_fr", p.title_fr},
+                            {"title_en", p.title_en},
                             {"enabled", enabled}});
            }
            return Result::ok({{"plugins", out}});

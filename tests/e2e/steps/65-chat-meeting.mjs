@@ -236,6 +236,10 @@ export default function ({ step, S, sel, fail, openWorkspace, serverBarrier, run
     await cardField(b, 'Current item', state.items[1].title, 'the live card is not in English for B');
     if ((await meetingCards(b).last().locator(q.action, { hasText: 'Open the item' }).count()) === 0)
       fail('the card’s button is not in English');
+    // The workspace's plugin tabs follow the language too, without a reload.
+    const agendaTab = b.locator('[data-testid="tab-plugin"][data-plugin="agenda"]');
+    if ((await agendaTab.count()) === 0 || (await agendaTab.first().innerText()).trim() !== 'Meetings')
+      fail('the agenda tab is not titled in English');
     await shot(b, 'chat-meeting-english.png');
     await b.selectOption(q.language, 'fr');
     await cardField(b, 'Point en cours', state.items[1].title, 'the live card does not return to French');

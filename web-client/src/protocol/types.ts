@@ -155,7 +155,10 @@ export interface Members {
 export interface PluginInfo {
   name: string;
   version?: string;
+  /** In the language of the session when listed. */
   title?: string;
+  title_fr?: string;
+  title_en?: string;
   enabled: boolean;
 }
 

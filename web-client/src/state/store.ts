@@ -407,14 +407,17 @@ export class Store {
     this.notify();
   }
 
-  /** Plugin tabs of a workspace: enabled names, with titles when the server gave them. */
+  /** Plugin tabs of a workspace: enabled names, titled in the current language (which may
+   * have changed since the list was fetched) when the server gave the titles. */
   pluginTabs(workspace: number): { name: string; title: string }[] {
     const ws = this.workspaces.get(workspace);
     const infos = this.plugins.get(workspace);
     const names = ws?.plugins ?? [];
+    const english = getLocale() === 'en';
     return names.map((name) => {
       const info = infos?.find((p) => p.name === name);
-      return { name, title: info?.title || name.charAt(0).toUpperCase() + name.slice(1) };
+      const title = (english ? info?.title_en : info?.title_fr) || info?.title;
+      return { name, title: title || name.charAt(0).toUpperCase() + name.slice(1) };
     });
   }
 
