@@ -1091,6 +1091,7 @@ void meeting_activity(Context& ctx, const Meeting& m, const std::string& text_fr
   ctx.update_card(card_key(m.id), card);
   ctx.post_activity(m.workspace, Activity{.thread_key = meeting_thread(m),
                                           .thread_title = "Réunion : " + m.title,
+                                          .thread_title_en = "Meeting: " + m.title,
                                           .text = text_fr,
                                           .text_en = text_en,
                                           .card = card});
@@ -1508,6 +1509,7 @@ Result add_decision(Context& ctx, const Call& call) {
       m->workspace,
       Activity{.thread_key = meeting_thread(*m),
                .thread_title = "Réunion : " + m->title,
+               .thread_title_en = "Meeting: " + m->title,
                .text = std::string(adopted ? "Décision adoptée" : "Décision rejetée") + " sur « " +
                        it->title + " » : " + text,
                .text_en = std::string(adopted ? "Decision adopted" : "Decision rejected") +
@@ -2224,7 +2226,8 @@ static void register_commands(pacte::Registrar& r) {
                                       {"text_fr", fr},
                                       {"text_en", en},
                                       {"thread_key", meeting_thread(*m)},
-                                      {"thread_title", "Réunion : " + m->title}});
+                                      {"thread_title", "Réunion : " + m->title},
+                                      {"thread_title_en", "Meeting: " + m->title}});
                  }});
   r.add_command(
       {.command = "agenda",

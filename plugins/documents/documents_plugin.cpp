@@ -655,6 +655,7 @@ std::optional<Result> freeze(Context& ctx, const Document& d, Version& v,
       d.workspace,
       pacte::Activity{.thread_key = "document:" + std::to_string(d.id),
                       .thread_title = "Texte : " + d.title,
+                      .thread_title_en = "Text: " + d.title,
                       .text = "Version " + std::to_string(v.number) + " de **" + d.title +
                               "** figée (empreinte " + v.hash.substr(0, 12) + "…).",
                       .text_en = "Version " + std::to_string(v.number) + " of **" + d.title +
@@ -1194,6 +1195,7 @@ Result decide_proposal(Context& ctx, const Call& call, const std::string& decisi
         pacte::Activity{
             .thread_key = "document:" + std::to_string(d->id),
             .thread_title = "Texte : " + d->title,
+            .thread_title_en = "Text: " + d->title,
             .text = "Proposition acceptée sur **" + d->title + "**" +
                     (merged ? " (version " + std::to_string(merged->number) + ")" : std::string()) +
                     ".",

@@ -665,6 +665,7 @@ void announce(Context& ctx, std::int64_t campaign_id, std::string_view change) {
         pacte::Activity{
             .thread_key = "campaign:" + std::to_string(c->id),
             .thread_title = "Signature : " + c->title,
+            .thread_title_en = "Signature: " + c->title,
             .text =
                 (signed_ ? "Signature enregistrée — " : "Refus de signer enregistré — ") + count,
             .text_en = (signed_ ? "Signature recorded — " : "Refusal to sign recorded — ") + count,
@@ -981,6 +982,7 @@ std::int64_t store_campaign(Context& ctx, const NewCampaign& n) {
   ctx.post_activity(n.workspace,
                     pacte::Activity{.thread_key = "campaign:" + std::to_string(id),
                                     .thread_title = "Signature : " + n.title,
+                                    .thread_title_en = "Signature: " + n.title,
                                     .text = "Campagne de signature ouverte : **" + n.title + "**.",
                                     .text_en = "Signature campaign opened: **" + n.title + "**.",
                                     .card = campaign_card(ctx, *c)});

@@ -488,6 +488,9 @@ TEST(Commands, AMeetingIsRunFromTheChatWithActivityInBothLanguages) {
   EXPECT_EQ(status_field["value_en"], "Scheduled");
   EXPECT_EQ(activity["card"]["links"][0]["label_en"], "Add to calendar");
   std::int64_t thread = activity["thread"];
+  // The meeting's thread is titled in both languages.
+  EXPECT_EQ((*created)["data"]["thread"]["title"], "Réunion : Comité de pilotage");
+  EXPECT_EQ((*created)["data"]["thread"]["title_en"], "Meeting: Comité de pilotage");
 
   // Items added by the owner (whose language is English): the answer in English, the
   // message posted for everyone in French with its English text.
@@ -599,6 +602,23 @@ TEST(Commands, AMeetingIsRunFromTheChatWithActivityInBothLanguages) {
            {{"message", added["result"]["message"]["id"]}, {"body", "Point budget (20 min)"}});
   ASSERT_EQ(code_of(edited), "ok") << edited;
   EXPECT_FALSE(edited["result"]["message"].contains("body_en"));
+
+  // Renaming the meeting's thread gives it a person's title, the same in both languages;
+  // the next activity does not bring the English title back.
+  ASSERT_EQ(code_of(call(server, csab, "chat.rename_thread",
+                         {{"thread", thread}, {"title", "Copil de juin"}})),
+            "ok");
+  ASSERT_EQ(code_of(call(server, ville, "commands.run",
+                         {{"workspace", copil}, {"text", "/agenda add \"Point divers\" 5min"}})),
+            "ok");
+  bool listed = false;
+  for (auto& t : call(server, csab, "chat.threads", {{"workspace", copil}})["result"]["threads"])
+    if (t["id"] == thread) {
+      listed = true;
+      EXPECT_EQ(t["title"], "Copil de juin");
+      EXPECT_TRUE(t["title_en"].is_null()) << t;
+    }
+  EXPECT_TRUE(listed);
 
   // The signatures card carries its English labels too.
   std::int64_t pacte_ws = workspace_id(server.port(), ville.token, "pacte");

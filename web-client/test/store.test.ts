@@ -237,6 +237,21 @@ describe('events', () => {
     expect(store.messages.get(1)!.list[0].deleted).toBe(true);
   });
 
+  it('shows an activity thread in the reader’s language until a person renames it', async () => {
+    const { threadTitle } = await import('../src/state/store');
+    push('chat.thread_created', 1, {
+      thread: thread(3, { title: 'Réunion : Comité de pilotage', title_en: 'Meeting: Comité de pilotage' }),
+      message: msg(30, 3, 5, 'Réunion planifiée'),
+    });
+    const th = store.thread(3)!;
+    expect(threadTitle(th, 'fr')).toBe('Réunion : Comité de pilotage');
+    expect(threadTitle(th, 'en')).toBe('Meeting: Comité de pilotage');
+    push('chat.thread_renamed', 2, { thread: 3, title: 'Copil de juin' });
+    expect(threadTitle(store.thread(3)!, 'en')).toBe('Copil de juin');
+    // A person's thread has no English title: the same title in both languages.
+    expect(threadTitle(thread(4, { title: 'Fil' }), 'en')).toBe('Fil');
+  });
+
   it('adds a thread created by someone else', () => {
     push('chat.thread_created', 1, { thread: thread(2, { title: 'Nouveau' }), message: msg(20, 2, 5, 'premier') });
     expect(store.threadList(4).map((t) => t.id)).toContain(2);

@@ -36,7 +36,8 @@ struct EmailAttachment {
 /// text of their language (English readers see `text_en` when given, else the French).
 struct Activity {
   std::string thread_key{};    // the dedicated thread, e.g. "meeting:12" (created on first use)
-  std::string thread_title{};  // its title when it is created
+  std::string thread_title{};  // its title when it is created, French
+  std::string thread_title_en{};  // English; "" when none (the French is shown)
   std::string text{};          // Markdown, French
   std::string text_en{};       // Markdown, English; "" when none (the French is shown)
   /// Optional live card (null: none). Any text member "x" of the card (title, subtitle,

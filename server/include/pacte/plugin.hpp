@@ -17,7 +17,7 @@ namespace pacte {
 
 /// Bumped when the SDK changes incompatibly; a plugin built against another version is
 /// refused at registration with a clear message.
-inline constexpr int kSdkApiVersion = 3;
+inline constexpr int kSdkApiVersion = 4;
 
 /// A GET request for one of a plugin's resources: `GET /p/<plugin>/<name>[/<rest>][?query]`.
 struct ResourceRequest {

@@ -12,6 +12,19 @@ namespace {
 
 const Json& kId = id_schema();
 
+// At most 200 characters, not bytes: a byte cut could split a character, and a title that
+// is not valid UTF-8 cannot be serialised (found by cppcheck).
+std::string clip_title(std::string title) {
+  if (utf8_length(title) <= 200) return title;
+  std::size_t bytes = 0;
+  for (int cps = 0; cps < 200 && bytes < title.size(); ++cps) {
+    ++bytes;
+    while (bytes < title.size() && (static_cast<unsigned char>(title[bytes]) & 0xC0) == 0x80) ++bytes;
+  }
+  title.resize(bytes);
+  return title;
+}
+
 Json thread_json(Context& ctx, std::int64_t thread, std::int64_t person) {
   auto& q = ctx.sql(
       "SELECT t.id, t.workspace_id, t.title, t.resolved, t.created_by, t.created_at, t.last_message_at, "
@@ -20,6 +33,7 @@ Json thread_json(Context& ctx, std::int64_t thread, std::int64_t person) {
       " AND m.id > COALESCE(r.message_id, 0)), "
       "(SELECT COUNT(*) FROM messages m JOIN mentions mn ON mn.message_id = m.id AND mn.person_id = ?2 "
       " WHERE m.thread_id = t.id AND m.deleted = 0 AND m.id > COALESCE(r.message_id, 0)) "
+      ", t.title_en "
       "FROM threads t LEFT JOIN read_markers r ON r.thread_id = t.id AND r.person_id = ?2 WHERE t.id = ?1");
   q.bind(1, thread).bind(2, person);
   if (!q.step()) {
@@ -28,7 +42,8 @@ Json thread_json(Context& ctx, std::int64_t thread, std::int64_t person) {
   }
   Json out = {{"id", q.int64(0)}, {"workspace", q.int64(1)}, {"title", q.text(2)}, {"resolved", q.int64(3) != 0},
               {"created_by", q.int64(4)}, {"created_at", q.text(5)}, {"last_message_at", q.text(6)},
-              {"message_count", q.int64(7)}, {"last_read", q.int64(8)}, {"unread", q.int64(9)}, {"mentions", q.int64(10)}};
+              {"message_count", q.int64(7)}, {"last_read", q.int64(8)}, {"unread", q.int64(9)}, {"mentions", q.int64(10)},
+              {"title_en", q.is_null(11) ? Json(nullptr) : Json(q.text(11))}};
   q.reset();
   return out;
 }
@@ -289,6 +304,11 @@ CREATE TABLE activity_threads (
 -- The English text of a plugin's activity message (body is the French one); NULL for a
 -- person's message and for activity stored before it existed (shown as is).
 ALTER TABLE messages ADD COLUMN body_en TEXT;
+)SQL"},
+          {5, R"SQL(
+-- The English title of a plugin's activity thread (title is the French one); NULL for a
+-- person's thread, after a rename (a person's title is everyone's), and before it existed.
+ALTER TABLE threads ADD COLUMN title_en TEXT;
 )SQL"}};
 }
 
@@ -328,24 +348,21 @@ std::int64_t Chat::post_activity(Context& ctx, std::int64_t workspace, std::int6
   if (f.step()) thread = f.int64(0);
   f.reset();
   bool created = thread == 0;
-  std::string title = thread_title.empty() ? thread_key : thread_title;
-  if (utf8_length(title) > 200) {
-    // Keep 200 characters, not 200 bytes: a byte cut could split a character, and a
-    // title that is not valid UTF-8 cannot be serialised (found by cppcheck).
-    std::size_t bytes = 0;
-    for (int cps = 0; cps < 200 && bytes < title.size(); ++cps) {
-      ++bytes;
-      while (bytes < title.size() && (static_cast<unsigned char>(title[bytes]) & 0xC0) == 0x80) ++bytes;
-    }
-    title.resize(bytes);
-  }
+  std::string title = clip_title(thread_title.empty() ? thread_key : thread_title);
+  std::optional<std::string> title_en;
+  if (!activity.thread_title_en.empty()) title_en = clip_title(activity.thread_title_en);
   if (created) {
     std::string at = ctx.now_text();
-    auto& q = ctx.sql("INSERT INTO threads(workspace_id, title, created_by, created_at, last_message_at) VALUES (?,?,?,?,?)");
-    q.bind(1, workspace).bind(2, title).bind(3, author).bind(4, at).bind(5, at).run();
+    auto& q = ctx.sql(
+        "INSERT INTO threads(workspace_id, title, title_en, created_by, created_at, last_message_at) VALUES (?,?,?,?,?,?)");
+    q.bind(1, workspace).bind(2, title).bind(3, title_en).bind(4, author).bind(5, at).bind(6, at).run();
     thread = ctx.last_insert_id();
     auto& a = ctx.sql("INSERT OR REPLACE INTO activity_threads(workspace_id, key, thread_id) VALUES (?,?,?)");
     a.bind(1, workspace).bind(2, thread_key).bind(3, thread).run();
+  } else if (title_en) {
+    // A thread created before English titles existed gets one, unless a person renamed it.
+    auto& u = ctx.sql("UPDATE threads SET title_en = ?1 WHERE id = ?2 AND title_en IS NULL AND title = ?3");
+    u.bind(1, *title_en).bind(2, thread).bind(3, title).run();
   }
   Json message = post(ctx, thread, workspace, author, text.empty() ? std::string("…") : text, std::nullopt);
   std::int64_t id = message["id"].get<std::int64_t>();
@@ -486,7 +503,8 @@ void Chat::register_operations(Dispatcher& d) {
          .rule = Rule::member,
          .change = true,
          .handler = [](Context& ctx, const Call& call) {
-           auto& q = ctx.sql("UPDATE threads SET title = ? WHERE id = ?");
+           // A person's title is everyone's: the plugin's English title no longer applies.
+           auto& q = ctx.sql("UPDATE threads SET title = ?, title_en = NULL WHERE id = ?");
            q.bind(1, call.args["title"].get<std::string>()).bind(2, call.args["thread"].get<std::int64_t>()).run();
            ctx.append_event(call.workspace, "chat.thread_renamed", {{"thread", call.args["thread"]}, {"title", call.args["title"]}});
            return Result::ok();
@@ -690,7 +708,7 @@ void Chat::register_operations(Dispatcher& d) {
            int limit = call.args.value("limit", 50);
            // Only workspaces the caller may read; rowid order is newest first.
            auto& q = ctx.sql(
-               "SELECT m.id, snippet(messages_fts, 0, '[', ']', '…', 12), t.title FROM messages_fts f "
+               "SELECT m.id, snippet(messages_fts, 0, '[', ']', '…', 12), t.title, t.title_en FROM messages_fts f "
                "JOIN messages m ON m.id = f.rowid JOIN threads t ON t.id = m.thread_id "
                "WHERE messages_fts MATCH ?1 AND m.deleted = 0 "
                "AND (?2 IS NULL OR m.workspace_id = ?2) AND (?3 IS NULL OR m.thread_id = ?3) "
@@ -715,14 +733,16 @@ void Chat::register_operations(Dispatcher& d) {
            opt(5, "since");
            opt(6, "until");
            q.bind(7, call.caller.person).bind(8, limit);
-           std::vector<std::tuple<std::int64_t, std::string, std::string>> rows;
-           while (q.step()) rows.emplace_back(q.int64(0), q.text(1), q.text(2));
+           std::vector<std::tuple<std::int64_t, std::string, std::string, Json>> rows;
+           while (q.step())
+             rows.emplace_back(q.int64(0), q.text(1), q.text(2), q.is_null(3) ? Json(nullptr) : Json(q.text(3)));
            q.reset();
            Json out = Json::array();
-           for (auto& [id, snippet, title] : rows) {
+           for (auto& [id, snippet, title, title_en] : rows) {
              Json m = message_json(ctx, id);
              m["snippet"] = snippet;
              m["thread_title"] = title;
+             m["thread_title_en"] = title_en;
              out.push_back(m);
            }
            return Result::ok({{"messages", out}});

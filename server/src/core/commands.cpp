@@ -668,6 +668,7 @@ void Commands::register_operations(Dispatcher& d) {
                    call.workspace,
                    Activity{.thread_key = value.value("thread_key", "command:" + name),
                             .thread_title = value.value("thread_title", "/" + name),
+                            .thread_title_en = value.value("thread_title_en", ""),
                             .text = body,
                             .text_en = body_en,
                             .card = card});

@@ -240,6 +240,12 @@ export default function ({ step, S, sel, fail, openWorkspace, serverBarrier, run
     const agendaTab = b.locator('[data-testid="tab-plugin"][data-plugin="agenda"]');
     if ((await agendaTab.count()) === 0 || (await agendaTab.first().innerText()).trim() !== 'Meetings')
       fail('the agenda tab is not titled in English');
+    // So does the title of the meeting's thread, which the agenda plugin named in both languages.
+    try {
+      await b.locator(sel.threadTitle, { hasText: `Meeting: ${MEETING}` }).waitFor({ state: 'visible', timeout: T.normal });
+    } catch {
+      fail(`the meeting's thread is not titled "Meeting: ${MEETING}" in English`);
+    }
     await shot(b, 'chat-meeting-english.png');
     await b.selectOption(q.language, 'fr');
     await cardField(b, 'Point en cours', state.items[1].title, 'the live card does not return to French');

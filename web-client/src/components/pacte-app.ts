@@ -5,7 +5,7 @@ import { readPasswordLink, type PasswordLink } from '../password';
 import { forgetUploadLists } from '../attachments';
 import { ProtocolClient, defaultSocketUrl, type ConnectionState } from '../protocol/client';
 import type { SessionMe } from '../protocol/types';
-import { Store } from '../state/store';
+import { Store, threadTitle } from '../state/store';
 import { linkPath, linkToResolve } from '../state/notifications';
 import './pacte-notifications';
 import './pacte-notification-prefs';
@@ -281,7 +281,8 @@ export class PacteApp extends PacteElement {
       store.onIncoming((m) => {
         // Only the thread on screen: other threads show an unread count.
         if (store.viewing?.thread !== m.thread) return;
-        const title = store.thread(m.thread)?.title || t('tabs.discussion');
+        const shown = store.thread(m.thread);
+        const title = (shown && threadTitle(shown)) || t('tabs.discussion');
         this.announcer.newMessage(store.authorName(m), title);
       }),
       store.onAnnounce((text) => this.speak(text)),
@@ -382,14 +383,17 @@ export class PacteApp extends PacteElement {
     const route = this.route;
     const store = this.store;
     let workspaceName: string | undefined;
-    let threadTitle: string | undefined;
+    let shownThreadTitle: string | undefined;
     let pluginTitle: string | undefined;
     if (this.phase === 'ready' && store && route.name === 'workspace') {
       workspaceName = store.workspaces.get(route.ws)?.name;
-      if (route.view === 'thread' && route.thread !== undefined) threadTitle = store.thread(route.thread)?.title;
+      if (route.view === 'thread' && route.thread !== undefined) {
+        const shown = store.thread(route.thread);
+        shownThreadTitle = shown ? threadTitle(shown) : undefined;
+      }
       if (route.view === 'plugin') pluginTitle = store.pluginTabs(route.ws).find((p) => p.name === route.plugin)?.title;
     }
-    return pageTitle({ phase: this.phase, route, workspaceName, threadTitle, pluginTitle, linkKind: this.link?.kind });
+    return pageTitle({ phase: this.phase, route, workspaceName, threadTitle: shownThreadTitle, pluginTitle, linkKind: this.link?.kind });
   }
 
   protected override updated(): void {

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { PacteElement } from './base';
-import type { Store } from '../state/store';
+import { threadTitle, type Store } from '../state/store';
 import type { Message, Workspace } from '../protocol/types';
 import { paths } from '../router';
 import { errorText, formatDateTime, t } from '../i18n';
@@ -81,7 +81,7 @@ export class PacteSearch extends PacteElement {
                 <a class="result" href=${paths.thread(m.workspace ?? ws.id, m.thread)} data-testid="search-result">
                   <span class="result-head">
                     <span class="author">${this.store.authorName(m)}</span>
-                    <span class="muted">${t('search.inThread', { title: m.thread_title ?? '' })}</span>
+                    <span class="muted">${t('search.inThread', { title: threadTitle({ title: m.thread_title ?? '', title_en: m.thread_title_en }) })}</span>
                     <time datetime=${m.created_at}>${formatDateTime(m.created_at)}</time>
                   </span>
                   <span class="result-snippet">${plainText(m.snippet || m.body).slice(0, 240)}</span>

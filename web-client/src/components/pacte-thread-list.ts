@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { PacteElement } from './base';
-import type { Store } from '../state/store';
+import { threadTitle, type Store } from '../state/store';
 import type { Thread, Workspace } from '../protocol/types';
 import { navigate, paths } from '../router';
 import { formatShort, formatDateTime, t, tn } from '../i18n';
@@ -96,7 +96,7 @@ export class PacteThreadList extends PacteElement {
       >
         <span class="thread-line">
           ${unread ? html`<span class="unread-dot" aria-hidden="true"></span>` : nothing}
-          <span class="thread-title">${th.title}</span>
+          <span class="thread-title">${threadTitle(th)}</span>
           <time class="thread-time" datetime=${th.last_message_at} title=${formatDateTime(th.last_message_at)}
             >${formatShort(th.last_message_at)}</time
           >

@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { PacteElement } from './base';
-import { pendingAttachments, type Store } from '../state/store';
+import { pendingAttachments, threadTitle, type Store } from '../state/store';
 import type { Attachment, Message, Workspace } from '../protocol/types';
 import { paths } from '../router';
 import { errorText, t } from '../i18n';
@@ -140,7 +140,7 @@ export class PacteThread extends PacteElement {
         >
         <div class="thread-head-row">
           <h1 class="thread-heading" data-focus-target tabindex="-1" data-testid="thread-title">
-            ${th?.title ?? ''}
+            ${th ? threadTitle(th) : ''}
             ${th?.resolved ? html`<span class="tag tag-ok">✓ ${t('threads.resolved')}</span>` : nothing}
           </h1>
           ${th && canWrite

@@ -54,6 +54,8 @@ export interface Thread {
   id: Id;
   workspace: Id;
   title: string;
+  /** English title of a plugin's activity thread (null otherwise, and after a rename). */
+  title_en?: string | null;
   resolved: boolean;
   created_by: Id;
   created_at: string;
@@ -89,6 +91,7 @@ export interface Message {
   plugin?: string | null;
   /** Only in `chat.search` results. */
   thread_title?: string;
+  thread_title_en?: string | null;
   snippet?: string;
 }
 

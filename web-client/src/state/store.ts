@@ -622,7 +622,10 @@ export class Store {
         break;
       case 'chat.thread_renamed': {
         const th = this.thread(Number(d.thread));
-        if (th) th.title = d.title;
+        if (th) {
+          th.title = d.title;
+          th.title_en = null; // a person's title is everyone's
+        }
         break;
       }
       case 'chat.thread_resolved': {
@@ -911,6 +914,14 @@ export function kindGroupLabel(ws: Workspace): string {
 /** The kind of one workspace, in the current language. */
 export function kindLabel(ws: Workspace): string {
   return (getLocale() === 'en' && ws.kind_label_en) || ws.kind_label;
+}
+
+/**
+ * A thread's title in the current language: the English title a plugin gave its activity
+ * thread for English readers, otherwise the title (French, or as a person typed it).
+ */
+export function threadTitle(th: Pick<Thread, 'title' | 'title_en'>, locale: string = getLocale()): string {
+  return locale === 'en' && th.title_en ? th.title_en : th.title;
 }
 
 /**
