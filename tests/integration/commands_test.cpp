@@ -491,6 +491,18 @@ TEST(Commands, AMeetingIsRunFromTheChatWithActivityInBothLanguages) {
   // The meeting's thread is titled in both languages.
   EXPECT_EQ((*created)["data"]["thread"]["title"], "Réunion : Comité de pilotage");
   EXPECT_EQ((*created)["data"]["thread"]["title_en"], "Meeting: Comité de pilotage");
+  // A reply there reaches the owner, who follows the thread, with its title in their language.
+  ASSERT_EQ(code_of(call(server, csab, "chat.post", {{"thread", thread}, {"body", "Bien noté."}})), "ok");
+  Json notices = call_en(server, ville, "notifications.list", {{"unread_only", true}});
+  bool replied = false;
+  for (auto& n : notices["result"]["notifications"])
+    if (n["kind"] == "reply" && n["link"].get<std::string>().ends_with("/t/" + std::to_string(thread))) {
+      replied = true;
+      EXPECT_NE(n["title"].get<std::string>().find("replied in \"Meeting: Comité de pilotage\""),
+                std::string::npos)
+          << n;
+    }
+  EXPECT_TRUE(replied) << notices;
 
   // Items added by the owner (whose language is English): the answer in English, the
   // message posted for everyone in French with its English text.
@@ -611,14 +623,15 @@ TEST(Commands, AMeetingIsRunFromTheChatWithActivityInBothLanguages) {
   ASSERT_EQ(code_of(call(server, ville, "commands.run",
                          {{"workspace", copil}, {"text", "/agenda add \"Point divers\" 5min"}})),
             "ok");
-  bool listed = false;
-  for (auto& t : call(server, csab, "chat.threads", {{"workspace", copil}})["result"]["threads"])
+  bool renamed_listed = false;
+  Json threads = call(server, csab, "chat.threads", {{"workspace", copil}});
+  for (auto& t : threads["result"]["threads"])
     if (t["id"] == thread) {
-      listed = true;
+      renamed_listed = true;
       EXPECT_EQ(t["title"], "Copil de juin");
       EXPECT_TRUE(t["title_en"].is_null()) << t;
     }
-  EXPECT_TRUE(listed);
+  EXPECT_TRUE(renamed_listed);
 
   // The signatures card carries its English labels too.
   std::int64_t pacte_ws = workspace_id(server.port(), ville.token, "pacte");

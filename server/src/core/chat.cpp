@@ -146,11 +146,12 @@ void record_mentions(Context& ctx, std::int64_t message, std::int64_t workspace,
 /// others who took part in the thread (kind "reply"); never its author.
 void notify_message(Context& ctx, const Json& message, std::int64_t thread, std::int64_t workspace, std::int64_t author) {
   std::int64_t id = message["id"].get<std::int64_t>();
-  std::string title, author_name;
+  std::string title, title_en, author_name;
   {
-    auto& q = ctx.sql("SELECT t.title, p.name FROM threads t, people p WHERE t.id = ? AND p.id = ?");
+    auto& q = ctx.sql("SELECT t.title, p.name, COALESCE(t.title_en, t.title) FROM threads t, people p "
+                      "WHERE t.id = ? AND p.id = ?");
     q.bind(1, thread).bind(2, author);
-    if (q.step()) title = q.text(0), author_name = q.text(1);
+    if (q.step()) title = q.text(0), author_name = q.text(1), title_en = q.text(2);
     q.reset();
   }
   // Mentions read as "@Name" in a notification, not as their markup.
@@ -191,13 +192,13 @@ void notify_message(Context& ctx, const Json& message, std::int64_t thread, std:
   for (auto person : mentioned)
     ctx.notify(person, Notification{.kind = "mention", .workspace = workspace,
                                     .title_fr = author_name + " vous a mentionné·e dans « " + title + " »",
-                                    .title_en = author_name + " mentioned you in \"" + title + "\"",
+                                    .title_en = author_name + " mentioned you in \"" + title_en + "\"",
                                     .body_fr = excerpt, .body_en = excerpt, .link = link});
   for (auto person : followers)
     if (ctx.role_of(person, workspace) != Role::none)
       ctx.notify(person, Notification{.kind = "reply", .workspace = workspace,
                                       .title_fr = author_name + " a répondu dans « " + title + " »",
-                                      .title_en = author_name + " replied in \"" + title + "\"",
+                                      .title_en = author_name + " replied in \"" + title_en + "\"",
                                       .body_fr = excerpt, .body_en = excerpt, .link = link});
 }
 
