@@ -69,7 +69,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   });
   // getenv is thread-safe here: nothing in this process changes the environment (no
   // setenv or putenv anywhere in Pacte).
-  if (const char* folder = std::getenv("PACTE_FUZZ_WRITE_SEEDS")) {  // NOLINT(concurrency-mt-unsafe)
+  const char* folder = std::getenv("PACTE_FUZZ_WRITE_SEEDS");  // NOLINT(concurrency-mt-unsafe)
+  if (folder) {
     write_seeds(folder);
     // A seed-writing run only writes the seeds: no fuzzing follows. exit is called once,
     // before any input runs, by the only thread that is not an idle pool worker; the static
