@@ -41,8 +41,8 @@ step "the concurrency tests under ThreadSanitizer"
 # The subset is the test preset's filter (CMakePresets.json); why those: docs/security.md.
 ctest --preset tsan -j2
 
-step "static analysis: cppcheck, clang-tidy (CI subset)"
-./scripts/lint.sh --ci
+step "static analysis: cppcheck, clang-tidy (every file)"
+./scripts/lint.sh
 
 step "web client: unit tests and build"
 (cd web-client && npm test --silent && npm run build --silent)

@@ -67,9 +67,15 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     for (auto& c : batch.completions)
       if (c.on_done) c.on_done(c);
   });
-  if (const char* folder = std::getenv("PACTE_FUZZ_WRITE_SEEDS")) {
+  // getenv is thread-safe here: nothing in this process changes the environment (no
+  // setenv or putenv anywhere in Pacte).
+  const char* folder = std::getenv("PACTE_FUZZ_WRITE_SEEDS");  // NOLINT(concurrency-mt-unsafe)
+  if (folder) {
     write_seeds(folder);
-    std::exit(0);  // a seed-writing run only writes the seeds: no fuzzing follows
+    // A seed-writing run only writes the seeds: no fuzzing follows. exit is called once,
+    // before any input runs, by the only thread that is not an idle pool worker; the static
+    // FuzzServer's destructor stops and joins those workers.
+    std::exit(0);  // NOLINT(concurrency-mt-unsafe)
   }
   return 0;
 }

@@ -51,7 +51,7 @@ Application::Application(AppOptions options) : options_(std::move(options)) {
       throw ConfigError(cfg.file.string() + ": field 'plugins': no plugin named '" + name + "' is compiled in");
   }
 
-  pool_ = std::make_unique<WorkerPool>(cfg.password_workers, 256);
+  pool_ = std::make_unique<WorkerPool>(cfg.password_workers, cfg.limits.password_queue_max);
   engine_ = std::make_unique<Engine>(*db_, *dispatcher_, *clock_, *metrics_);
   engine_->set_idempotency_hours(cfg.limits.idempotency_hours);
   engine_->set_pool(pool_.get());

@@ -419,7 +419,8 @@ void Engine::process(std::vector<Item>& items) {
   for (auto& d : ctx.deferred()) {
     if (!pool_) continue;
     auto shared = std::make_shared<EngineContext::Deferred>(std::move(d));
-    pool_->post([this, shared] {
+    // Never refused for a full queue: the request that asked for it is committed.
+    pool_->post_committed([this, shared] {
       Json result;
       try {
         result = shared->work();

@@ -111,10 +111,13 @@ ServerConfig ServerConfig::load(const std::filesystem::path& file) {
   }
   if (auto l = r.get(root, "limits")) {
     if (!l->is_object()) r.fail("limits", "expected an object");
-    r.known(*l, {"max_frame_bytes", "max_json_depth", "send_queue_max", "requests_per_second",
-                 "request_burst", "idle_timeout_seconds", "replay_window", "idempotency_hours",
-                 "max_sockets_per_person", "max_http_body", "max_attachment_bytes", "login_failures_per_account",
-                 "login_failures_per_address", "login_window_seconds", "header_timeout_seconds"}, "limits.");
+    r.known(*l,
+            {"max_frame_bytes", "max_json_depth", "send_queue_max", "requests_per_second",
+             "request_burst", "idle_timeout_seconds", "replay_window", "idempotency_hours",
+             "max_sockets_per_person", "max_http_body", "max_attachment_bytes",
+             "login_failures_per_account", "login_failures_per_address", "login_window_seconds",
+             "header_timeout_seconds", "password_queue_max"},
+            "limits.");
     auto& L = c.limits;
     L.max_frame_bytes = static_cast<std::size_t>(r.integer(*l, "max_frame_bytes", "limits.", 65536, 1024, 16 << 20));
     L.max_json_depth = static_cast<int>(r.integer(*l, "max_json_depth", "limits.", 32, 2, 256));
@@ -131,6 +134,8 @@ ServerConfig ServerConfig::load(const std::filesystem::path& file) {
     L.login_failures_per_address = static_cast<int>(r.integer(*l, "login_failures_per_address", "limits.", 50, 1, 1000000));
     L.login_window_seconds = static_cast<int>(r.integer(*l, "login_window_seconds", "limits.", 900, 1, 86400));
     L.header_timeout_seconds = static_cast<int>(r.integer(*l, "header_timeout_seconds", "limits.", 15, 1, 3600));
+    L.password_queue_max =
+        static_cast<std::size_t>(r.integer(*l, "password_queue_max", "limits.", 256, 1, 65536));
   }
   if (auto s = r.get(root, "sessions")) {
     if (!s->is_object()) r.fail("sessions", "expected an object");

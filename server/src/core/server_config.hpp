@@ -31,6 +31,7 @@ struct Limits {
   int login_failures_per_address = 50;
   int login_window_seconds = 900;
   int header_timeout_seconds = 15;     // an HTTP request's headers (and body) must arrive within this
+  std::size_t password_queue_max = 256;  // hashing jobs waiting for a worker; beyond, rate_limited
 };
 
 /// How long personal traces are kept (GDPR storage limitation), in days.

@@ -19,16 +19,31 @@ WorkerPool::WorkerPool(int threads, std::size_t max_queue) : max_queue_(max_queu
     });
 }
 
-WorkerPool::~WorkerPool() { stop(); }
+WorkerPool::~WorkerPool() {
+  stop();
+}
 
 bool WorkerPool::post(std::function<void()> job) {
+  return enqueue(std::move(job), true);
+}
+
+bool WorkerPool::post_committed(std::function<void()> job) {
+  return enqueue(std::move(job), false);
+}
+
+bool WorkerPool::enqueue(std::function<void()> job, bool bounded) {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ || jobs_.size() >= max_queue_) return false;
+    if (stopping_ || (bounded && jobs_.size() >= max_queue_)) return false;
     jobs_.push_back(std::move(job));
   }
   cv_.notify_one();
   return true;
+}
+
+std::size_t WorkerPool::queued() const {
+  std::lock_guard lock(mutex_);
+  return jobs_.size();
 }
 
 void WorkerPool::stop() {

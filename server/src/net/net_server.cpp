@@ -81,7 +81,7 @@ struct NetServer::Impl {
       schedule(timer, &t);
     }
   }
-  void schedule(std::shared_ptr<asio::steady_timer> timer, const Dispatcher::Timer* t) {
+  void schedule(const std::shared_ptr<asio::steady_timer>& timer, const Dispatcher::Timer* t) {
     timer->expires_after(t->every);
     timer->async_wait([this, timer, t](beast::error_code ec) {
       if (ec || state.stopping) return;
