@@ -116,6 +116,7 @@ bool wait_until(F done, std::chrono::seconds limit = std::chrono::seconds(20)) {
   auto end = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < end) {
     if (done()) return true;
+    // The polling interval between two checks; the condition, not the time, ends the wait.
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return done();

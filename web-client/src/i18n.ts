@@ -712,6 +712,17 @@ export function setLocale(locale: Locale, persist = true): void {
   for (const fn of [...listeners]) fn(locale);
 }
 
+/**
+ * A text stored in French with an optional English sibling (a plugin's `body_en`,
+ * `title_en`, a card's `label_en`…): the sibling for English readers when there is one,
+ * otherwise the text as stored.
+ */
+export function inLocale(fr: string, en: string | null | undefined, locale?: string): string;
+export function inLocale(fr: string | undefined, en: string | null | undefined, locale?: string): string | undefined;
+export function inLocale(fr: string | undefined, en: string | null | undefined, locale: string = current): string | undefined {
+  return locale === 'en' && typeof en === 'string' && en ? en : fr;
+}
+
 export function onLocaleChange(fn: (locale: Locale) => void): () => void {
   listeners.add(fn);
   return () => listeners.delete(fn);

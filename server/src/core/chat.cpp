@@ -12,17 +12,16 @@ namespace {
 
 const Json& kId = id_schema();
 
-// At most 200 characters, not bytes: a byte cut could split a character, and a title that
-// is not valid UTF-8 cannot be serialised (found by cppcheck).
-std::string clip_title(std::string title) {
-  if (utf8_length(title) <= 200) return title;
+// The first `max` characters of valid UTF-8, not bytes: a byte cut could split a character,
+// and text that is not valid UTF-8 cannot be serialised (found by cppcheck).
+std::string clip_utf8(std::string text, std::size_t max) {
   std::size_t bytes = 0;
-  for (int cps = 0; cps < 200 && bytes < title.size(); ++cps) {
+  for (std::size_t cps = 0; cps < max && bytes < text.size(); ++cps) {
     ++bytes;
-    while (bytes < title.size() && (static_cast<unsigned char>(title[bytes]) & 0xC0) == 0x80) ++bytes;
+    while (bytes < text.size() && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) ++bytes;
   }
-  title.resize(bytes);
-  return title;
+  text.resize(bytes);
+  return text;
 }
 
 Json thread_json(Context& ctx, std::int64_t thread, std::int64_t person) {
@@ -157,16 +156,7 @@ void notify_message(Context& ctx, const Json& message, std::int64_t thread, std:
   // Mentions read as "@Name" in a notification, not as their markup.
   static const std::regex markup(R"(@\[([^\]\n]{0,200})\]\((?:person|org):[0-9]{1,18}\))");
   std::string excerpt = std::regex_replace(message["body"].get<std::string>(), markup, "@$1");
-  if (utf8_length(excerpt) > 200) {
-    std::size_t bytes = 0, cps = 0;
-    while (bytes < excerpt.size() && cps < 199) {
-      unsigned char c = static_cast<unsigned char>(excerpt[bytes]);
-      bytes += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-      ++cps;
-    }
-    excerpt.resize(bytes);
-    excerpt += "…";
-  }
+  if (utf8_length(excerpt) > 200) excerpt = clip_utf8(std::move(excerpt), 199) + "…";
   std::string link = "/w/" + std::to_string(workspace) + "/t/" + std::to_string(thread);
   std::set<std::int64_t> mentioned;
   auto& m = ctx.sql("SELECT person_id FROM mentions WHERE message_id = ? AND person_id != ?");
@@ -349,9 +339,9 @@ std::int64_t Chat::post_activity(Context& ctx, std::int64_t workspace, std::int6
   if (f.step()) thread = f.int64(0);
   f.reset();
   bool created = thread == 0;
-  std::string title = clip_title(thread_title.empty() ? thread_key : thread_title);
+  std::string title = clip_utf8(thread_title.empty() ? thread_key : thread_title, 200);
   std::optional<std::string> title_en;
-  if (!activity.thread_title_en.empty()) title_en = clip_title(activity.thread_title_en);
+  if (!activity.thread_title_en.empty()) title_en = clip_utf8(activity.thread_title_en, 200);
   if (created) {
     std::string at = ctx.now_text();
     auto& q = ctx.sql(

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { PacteElement } from './base';
 import type { Card, CardAction } from '../protocol/types';
-import { errorText, getLocale, onLocaleChange, t, type Locale } from '../i18n';
+import { errorText, getLocale, inLocale, onLocaleChange, t, type Locale } from '../i18n';
 import { renderMarkdown } from '../markdown';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 
@@ -22,11 +22,6 @@ export function safeHref(href: string): string | null {
   }
 }
 
-/** `value` for French readers; its `_en` sibling (when the plugin gave one) for English ones. */
-function pick(value: string | undefined, en: string | undefined, locale: Locale): string | undefined {
-  return locale === 'en' && typeof en === 'string' && en ? en : value;
-}
-
 /**
  * The card with its texts in `locale`: the English siblings (`title_en`, `label_en`…)
  * for English readers when present, else the French texts as stored.
@@ -35,12 +30,12 @@ export function localizeCard(card: Card, locale: Locale): Card {
   if (!card || locale !== 'en') return card;
   return {
     ...card,
-    title: pick(card.title, card.title_en, locale),
-    subtitle: pick(card.subtitle, card.subtitle_en, locale),
-    fields: card.fields?.map((f) => f && { ...f, label: pick(f.label, f.label_en, locale)!, value: pick(f.value, f.value_en, locale)! }),
-    progress: card.progress?.map((p) => p && { ...p, label: pick(p.label, p.label_en, locale)! }),
-    links: card.links?.map((l) => l && { ...l, label: pick(l.label, l.label_en, locale)! }),
-    actions: card.actions?.map((a) => a && { ...a, label: pick(a.label, a.label_en, locale)! }),
+    title: inLocale(card.title, card.title_en, locale),
+    subtitle: inLocale(card.subtitle, card.subtitle_en, locale),
+    fields: card.fields?.map((f) => f && { ...f, label: inLocale(f.label, f.label_en, locale)!, value: inLocale(f.value, f.value_en, locale)! }),
+    progress: card.progress?.map((p) => p && { ...p, label: inLocale(p.label, p.label_en, locale)! }),
+    links: card.links?.map((l) => l && { ...l, label: inLocale(l.label, l.label_en, locale)! }),
+    actions: card.actions?.map((a) => a && { ...a, label: inLocale(a.label, a.label_en, locale)! }),
   };
 }
 

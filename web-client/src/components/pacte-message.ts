@@ -4,14 +4,14 @@ import { PacteElement, initials } from './base';
 import type { Store } from '../state/store';
 import type { Message } from '../protocol/types';
 import { renderMarkdown, type MentionContext } from '../markdown';
-import { errorText, formatDateTime, formatMessageTime, getLocale, t, tn } from '../i18n';
+import { errorText, formatDateTime, formatMessageTime, getLocale, inLocale, t, tn } from '../i18n';
 import { isAutoBody } from '../attachments';
 import { renderAttachments } from './attachment-ui';
 import './pacte-card';
 
 /** The text a reader sees: a plugin's English activity text for English readers, else the body. */
 export function messageBody(m: Pick<Message, 'body' | 'body_en'>, locale: string): string {
-  return locale === 'en' && typeof m.body_en === 'string' && m.body_en ? m.body_en : m.body;
+  return inLocale(m.body, m.body_en, locale);
 }
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😀', '🎉', '👀', '✅'];

@@ -8,7 +8,7 @@
  * shows once.
  */
 import type { ProtocolClient, OutboxItem } from '../protocol/client';
-import { getLocale, onLocaleChange } from '../i18n';
+import { getLocale, inLocale, onLocaleChange } from '../i18n';
 import { ProtocolError } from '../protocol/client';
 import { NotificationCenter } from './notifications';
 import { CommandCatalog, type CommandResult } from '../commands';
@@ -921,7 +921,7 @@ export function kindLabel(ws: Workspace): string {
  * thread for English readers, otherwise the title (French, or as a person typed it).
  */
 export function threadTitle(th: Pick<Thread, 'title' | 'title_en'>, locale: string = getLocale()): string {
-  return locale === 'en' && th.title_en ? th.title_en : th.title;
+  return inLocale(th.title, th.title_en, locale);
 }
 
 /**
